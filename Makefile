@@ -1,0 +1,46 @@
+# Zeal: `make run` serves a demo world, `make test` runs the whole suite. Only python3 is assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint format migrate demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## Create .venv, install, migrate the SQLite database, load the demo world once, and serve.
+run: $(STAMP)
+	$(BIN)/zeal db upgrade
+	$(BIN)/zeal demo
+	$(BIN)/zeal serve
+
+## Install and run the whole suite (ZEAL_TEST_DATABASES=sqlite,postgresql,mariadb for all three).
+test: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/pytest
+
+## Benchmarks; they print their figures.
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+migrate: $(STAMP)
+	$(BIN)/zeal db upgrade
+
+demo: $(STAMP)
+	$(BIN)/zeal demo
+
+clean:
+	rm -rf $(VENV) zeal.db zeal.db-wal zeal.db-shm .pytest_cache .ruff_cache .hypothesis

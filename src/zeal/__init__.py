@@ -1,0 +1,1 @@
+"""Zeal: a gamification backend for learning apps."""

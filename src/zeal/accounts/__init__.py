@@ -1,0 +1,1 @@
+"""Accounts: learners, their sign-in sessions, public handles and avatars; platform API keys."""

@@ -1,0 +1,87 @@
+"""Routes for sign-up, sessions, the learner's own account and the avatar catalog."""
+
+from fastapi import APIRouter, Response, status
+
+from zeal.accounts import avatars
+from zeal.accounts import service as accounts_service
+from zeal.accounts.schemas import (
+    AvatarCatalog,
+    AvatarImage,
+    MeRead,
+    MeUpdate,
+    SessionCreate,
+    SessionRead,
+    UserCreate,
+)
+from zeal.deps import ContextDep, CurrentUser, SessionDep, SignedInDep
+
+router = APIRouter(prefix="/v1", tags=["accounts"])
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, session: SessionDep, ctx: ContextDep) -> MeRead:
+    """Sign up. A username and an avatar are generated when none is given."""
+    user = accounts_service.create_user(
+        session,
+        ctx,
+        email=body.email,
+        password=body.password,
+        display_name=body.display_name,
+        username=body.username,
+        timezone=body.timezone,
+    )
+    return MeRead.of(user)
+
+
+@router.post("/sessions", status_code=status.HTTP_201_CREATED)
+def create_session(body: SessionCreate, session: SessionDep, ctx: ContextDep) -> SessionRead:
+    """Sign in with e-mail or username and password; returns a bearer token."""
+    token, row, user = accounts_service.sign_in(
+        session, ctx, login=body.login, password=body.password
+    )
+    return SessionRead(token=token, expires_at=row.expires_at, user=MeRead.of(user))
+
+
+@router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT)
+def delete_current_session(
+    signed_in: SignedInDep, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Sign out: the token stops working at once."""
+    accounts_service.revoke_session(session, ctx, signed_in.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me")
+def read_me(user: CurrentUser) -> MeRead:
+    """The signed-in learner's account."""
+    return MeRead.of(user)
+
+
+@router.patch("/me")
+def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MeRead:
+    """Change display name, username, time zone or avatar; fields left out stay as they are."""
+    avatar = (
+        accounts_service.AvatarChange(**body.avatar.model_dump())
+        if body.avatar is not None
+        else None
+    )
+    updated = accounts_service.update_profile(
+        session,
+        ctx,
+        user,
+        display_name=body.display_name,
+        username=body.username,
+        timezone=body.timezone,
+        avatar=avatar,
+    )
+    return MeRead.of(updated)
+
+
+@router.get("/avatars")
+def avatar_catalog() -> AvatarCatalog:
+    """The images and colours an avatar can be made of."""
+    return AvatarCatalog(
+        images=[AvatarImage(name=name, alt=alt) for name, alt in avatars.IMAGES.items()],
+        character_colors=list(avatars.CHARACTER_COLORS),
+        background_colors=list(avatars.BACKGROUND_COLORS),
+    )

@@ -1,0 +1,58 @@
+"""Refusals of the accounts domain, each with the code a client can switch on."""
+
+from zeal.errors import Conflict, Invalid, Unauthenticated
+
+
+class EmailTaken(Conflict):
+    code = "email_taken"
+    title = "E-mail already registered"
+
+
+class UsernameTaken(Conflict):
+    code = "username_taken"
+    title = "Username taken"
+
+
+class UsernameInvalid(Invalid):
+    code = "username_invalid"
+    title = "Invalid username"
+
+
+class UsernameReserved(Invalid):
+    code = "username_reserved"
+    title = "Username reserved"
+
+
+class PasswordTooWeak(Invalid):
+    code = "password_too_weak"
+    title = "Password too weak"
+
+
+class DisplayNameInvalid(Invalid):
+    code = "display_name_invalid"
+    title = "Invalid display name"
+
+
+class TimezoneInvalid(Invalid):
+    code = "timezone_invalid"
+    title = "Unknown time zone"
+
+
+class AvatarInvalid(Invalid):
+    code = "avatar_invalid"
+    title = "Invalid avatar"
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+    title = "Wrong login or password"
+
+
+class InvalidToken(Unauthenticated):
+    code = "invalid_token"
+    title = "Session token missing, expired or revoked"
+
+
+class InvalidApiKey(Unauthenticated):
+    code = "invalid_api_key"
+    title = "API key missing or revoked"

@@ -1,0 +1,60 @@
+"""Tables for learners, their session tokens and platform API keys."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zeal.db import Base, UTCDateTime
+
+
+class User(Base):
+    """A learner's account. `username` keeps the case typed; `username_key` makes it unique
+    case-insensitively on every backend (a lower-cased copy with a unique index)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    username: Mapped[str] = mapped_column(String(30))
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    display_name: Mapped[str] = mapped_column(String(50))
+    timezone: Mapped[str] = mapped_column(String(64))
+    avatar_image: Mapped[str] = mapped_column(String(30))
+    avatar_character_color: Mapped[str] = mapped_column(String(7))
+    avatar_background_color: Mapped[str] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    def set_username(self, username: str) -> None:
+        self.username = username
+        self.username_key = username.lower()
+
+
+class SessionToken(Base):
+    """A signed-in device. Only a SHA-256 of the bearer token is kept, so a leaked table
+    cannot be replayed; revoking sets `revoked_at`."""
+
+    __tablename__ = "session_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiKey(Base):
+    """A platform's server-to-server key (`X-API-Key`), stored hashed like session tokens."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_prefix: Mapped[str] = mapped_column(String(12))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,38 @@
+"""Looking learners up; shared by every domain that needs a learner row."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zeal.accounts.models import User
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def find_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username_key == username.strip().lower()))
+
+
+def find_by_login(session: Session, login: str) -> User | None:
+    """By e-mail when the login has an @, else by username; both ignore letter case."""
+    login = login.strip()
+    if "@" in login:
+        return session.scalar(select(User).where(User.email == login.lower()))
+    return find_by_username(session, login)
+
+
+def lock_user(session: Session, user_id: int) -> User:
+    """Take the learner's row lock, so one learner's writes happen one after the other.
+
+    (SQLite has no row locks; its writing transactions start with BEGIN IMMEDIATE instead.)
+    """
+    user = session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if user is None:
+        raise LookupError(f"learner {user_id} vanished")
+    return user

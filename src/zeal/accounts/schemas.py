@@ -1,0 +1,88 @@
+"""Request and response shapes for accounts."""
+
+from datetime import datetime
+
+from pydantic import EmailStr, Field
+
+from zeal.accounts.models import User
+from zeal.schemas import Schema
+
+
+class AvatarRead(Schema):
+    image: str
+    character_color: str
+    background_color: str
+
+
+class AvatarUpdate(Schema):
+    image: str | None = None
+    character_color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    background_color: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+class AvatarImage(Schema):
+    name: str
+    alt: str
+
+
+class AvatarCatalog(Schema):
+    images: list[AvatarImage]
+    character_colors: list[str]
+    background_colors: list[str]
+
+
+class UserCreate(Schema):
+    email: EmailStr
+    password: str = Field(max_length=1024)
+    display_name: str | None = Field(default=None, max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=100, examples=["Europe/Copenhagen"])
+
+
+class MeRead(Schema):
+    """The learner's own account; `email` is shown to its owner only."""
+
+    id: int
+    username: str
+    display_name: str
+    email: str
+    timezone: str
+    avatar: AvatarRead
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "MeRead":
+        return cls(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            email=user.email,
+            timezone=user.timezone,
+            avatar=AvatarRead(
+                image=user.avatar_image,
+                character_color=user.avatar_character_color,
+                background_color=user.avatar_background_color,
+            ),
+            created_at=user.created_at,
+        )
+
+
+class MeUpdate(Schema):
+    """Only the fields sent change; the avatar may be changed one part at a time."""
+
+    display_name: str | None = Field(default=None, max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=100)
+    avatar: AvatarUpdate | None = None
+
+
+class SessionCreate(Schema):
+    login: str = Field(max_length=254, description="E-mail address or username.")
+    password: str = Field(max_length=1024)
+
+
+class SessionRead(Schema):
+    token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: MeRead

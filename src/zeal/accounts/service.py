@@ -1,0 +1,302 @@
+"""Accounts: sign-up, sign-in, sessions, profile changes and platform API keys."""
+
+import contextlib
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zeal.accounts import avatars, tokens, usernames
+from zeal.accounts.errors import (
+    AvatarInvalid,
+    DisplayNameInvalid,
+    EmailTaken,
+    InvalidApiKey,
+    InvalidCredentials,
+    InvalidToken,
+    PasswordTooWeak,
+    TimezoneInvalid,
+    UsernameTaken,
+)
+from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.accounts.queries import find_by_login, find_by_username, lock_user
+from zeal.clock import is_timezone
+from zeal.context import Context
+from zeal.practice import service as practice_service
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+MAX_DISPLAY_NAME = 50
+_GENERATION_ATTEMPTS = 20
+_rng = random.SystemRandom()
+
+
+@dataclass(frozen=True)
+class AvatarChange:
+    image: str | None = None
+    character_color: str | None = None
+    background_color: str | None = None
+
+
+# ---- checks shared by sign-up and profile edits ----------------------------------------------
+
+
+def check_timezone(name: str) -> str:
+    if not is_timezone(name):
+        raise TimezoneInvalid(f"'{name}' is not an IANA time zone such as 'Europe/Copenhagen'.")
+    return name
+
+
+def check_display_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not 1 <= len(cleaned) <= MAX_DISPLAY_NAME:
+        raise DisplayNameInvalid(f"A display name has 1 to {MAX_DISPLAY_NAME} characters.")
+    if any(not ch.isprintable() for ch in cleaned):
+        raise DisplayNameInvalid("A display name may not contain control characters.")
+    return cleaned
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooWeak(f"A password has at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise PasswordTooWeak(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
+
+
+def _ensure_username_free(session: Session, username: str, *, user_id: int | None = None) -> None:
+    owner = find_by_username(session, username)
+    if owner is not None and owner.id != user_id:
+        raise UsernameTaken(f"'{username}' is already taken; usernames ignore letter case.")
+
+
+# ---- sign-up ---------------------------------------------------------------------------------
+
+
+def create_user(
+    session: Session,
+    ctx: Context,
+    *,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    username: str | None = None,
+    timezone: str | None = None,
+) -> User:
+    """Register a learner; a username and an avatar are made up when none is given."""
+    email = email.strip().lower()
+    check_password(password)
+    zone = check_timezone("UTC" if timezone is None else timezone)
+    chosen = usernames.check_username(username) if username is not None else None
+    name = check_display_name(display_name) if display_name is not None else None
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise EmailTaken("An account with this e-mail address already exists.")
+    if chosen is not None:
+        _ensure_username_free(session, chosen)
+    password_hash = ctx.passwords.hash(password)
+
+    for _ in range(_GENERATION_ATTEMPTS):
+        handle = chosen or usernames.generate_username(_rng)
+        if chosen is None and (
+            find_by_username(session, handle) or handle.lower() in usernames.RESERVED
+        ):
+            continue
+        image, character, background = avatars.random_avatar(_rng, usernames.noun_of(handle))
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            display_name=name or handle,
+            timezone=zone,
+            avatar_image=image,
+            avatar_character_color=character,
+            avatar_background_color=background,
+            created_at=ctx.clock.now(),
+        )
+        user.set_username(handle)
+        try:
+            with session.begin_nested():
+                session.add(user)
+        except IntegrityError:
+            # Someone registered the same e-mail or name between our check and our insert.
+            if session.scalar(select(User.id).where(User.email == email)) is not None:
+                raise EmailTaken("An account with this e-mail address already exists.") from None
+            if chosen is not None:
+                raise UsernameTaken(f"'{chosen}' is already taken.") from None
+            continue
+        return user
+    raise RuntimeError("could not generate a free username")
+
+
+# ---- sign-in and sessions --------------------------------------------------------------------
+
+# Verified against when the login is unknown, so both failures take the same time
+# (one hash per hasher, made once: hashing on each attempt would itself be the tell).
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+def authenticate(session: Session, ctx: Context, *, login: str, password: str) -> User:
+    user = find_by_login(session, login)
+    hasher = ctx.passwords
+    if user is None:
+        dummy = _DUMMY_HASHES.get(id(hasher))
+        if dummy is None:
+            dummy = _DUMMY_HASHES[id(hasher)] = hasher.hash("not the password")
+        with contextlib.suppress(VerificationError):
+            hasher.verify(dummy, password)
+        raise InvalidCredentials("The login or the password is wrong.")
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise InvalidCredentials("The login or the password is wrong.") from None
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return user
+
+
+def sign_in(
+    session: Session, ctx: Context, *, login: str, password: str
+) -> tuple[str, SessionToken, User]:
+    """Check the password and open a session; lapsed streaks are brought to 0 on the way."""
+    user = authenticate(session, ctx, login=login, password=password)
+    practice_service.reset_lapsed_streaks(session, ctx, user)
+    token, row = open_session(session, ctx, user)
+    return token, row, user
+
+
+def open_session(session: Session, ctx: Context, user: User) -> tuple[str, SessionToken]:
+    """A new bearer token for `user`; the token itself is returned once and never stored."""
+    token = tokens.new_secret(tokens.SESSION_PREFIX)
+    now = ctx.clock.now()
+    row = SessionToken(
+        user_id=user.id,
+        token_hash=tokens.digest(token),
+        created_at=now,
+        expires_at=now + timedelta(days=ctx.settings.session_days),
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, SessionToken]:
+    row = session.scalar(
+        select(SessionToken).where(SessionToken.token_hash == tokens.digest(token))
+    )
+    if row is None or row.revoked_at is not None or row.expires_at <= ctx.clock.now():
+        raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
+    user = session.get(User, row.user_id)
+    if user is None:
+        raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
+    return user, row
+
+
+def revoke_session(session: Session, ctx: Context, row: SessionToken) -> None:
+    session.execute(
+        update(SessionToken)
+        .where(SessionToken.id == row.id, SessionToken.revoked_at.is_(None))
+        .values(revoked_at=ctx.clock.now())
+    )
+
+
+# ---- profile ---------------------------------------------------------------------------------
+
+
+def update_profile(
+    session: Session,
+    ctx: Context,
+    user: User,
+    *,
+    display_name: str | None = None,
+    username: str | None = None,
+    timezone: str | None = None,
+    avatar: AvatarChange | None = None,
+) -> User:
+    """Change only what was given: a field left out keeps its value (the avatar too)."""
+    new_name = usernames.check_username(username) if username is not None else None
+    if new_name is not None:
+        _ensure_username_free(session, new_name, user_id=user.id)
+    if timezone is not None:
+        check_timezone(timezone)
+    if display_name is not None:
+        display_name = check_display_name(display_name)
+    if avatar is not None:
+        _check_avatar(avatar)
+
+    user = lock_user(session, user.id)
+    if new_name is not None:
+        user.set_username(new_name)
+    if timezone is not None and timezone != user.timezone:
+        # Past practice days keep the dates they were recorded with; only new days use the zone.
+        user.timezone = timezone
+        practice_service.restore_streaks_after_move(session, user)
+    if display_name is not None:
+        user.display_name = display_name
+    if avatar is not None:
+        user.avatar_image = avatar.image or user.avatar_image
+        user.avatar_character_color = _colour(avatar.character_color) or user.avatar_character_color
+        user.avatar_background_color = (
+            _colour(avatar.background_color) or user.avatar_background_color
+        )
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise UsernameTaken(f"'{new_name}' was just taken by someone else.") from None
+    return user
+
+
+def _colour(value: str | None) -> str | None:
+    return value.upper() if value else None
+
+
+def _check_avatar(avatar: AvatarChange) -> None:
+    if avatar.image is not None and avatar.image not in avatars.IMAGES:
+        raise AvatarInvalid(f"'{avatar.image}' is not in the avatar catalog (GET /v1/avatars).")
+    for field, value, allowed in (
+        ("character_color", avatar.character_color, avatars.CHARACTER_COLORS),
+        ("background_color", avatar.background_color, avatars.BACKGROUND_COLORS),
+    ):
+        if value is not None and value.upper() not in allowed:
+            raise AvatarInvalid(
+                f"{field} must be one of the catalog's colours (GET /v1/avatars), not '{value}'.",
+                field=field,
+            )
+
+
+# ---- platform API keys -----------------------------------------------------------------------
+
+
+def create_api_key(session: Session, ctx: Context, *, name: str) -> tuple[str, ApiKey]:
+    secret = tokens.new_secret(tokens.API_KEY_PREFIX)
+    row = ApiKey(
+        name=name,
+        key_prefix=secret[:12],
+        key_hash=tokens.digest(secret),
+        created_at=ctx.clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    return secret, row
+
+
+def api_key_for(session: Session, secret: str) -> ApiKey:
+    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == tokens.digest(secret)))
+    if row is None or row.revoked_at is not None:
+        raise InvalidApiKey("The X-API-Key header holds no active platform key.")
+    return row
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def revoke_api_key(session: Session, ctx: Context, key_id: int) -> bool:
+    result = session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=ctx.clock.now())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,39 @@
+"""The composition root: builds the FastAPI app from settings and a clock."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from zeal import health, problems
+from zeal.accounts import api as accounts_api
+from zeal.clock import Clock, SystemClock
+from zeal.config import Settings, get_settings
+from zeal.context import Context
+from zeal.db import Database
+from zeal.middleware import BodyLimit
+from zeal.practice import api as practice_api
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="Zeal",
+        version="0.1.0",
+        summary="Streaks, friends, badges and leaderboards for learning apps.",
+        lifespan=lifespan,
+    )
+    app.state.database = database
+    app.state.context = Context(settings=settings, clock=clock or SystemClock())
+    problems.install(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for router in (health.router, accounts_api.router, practice_api.router):
+        app.include_router(router)
+    return app

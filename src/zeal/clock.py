@@ -1,0 +1,72 @@
+"""Time: an injectable clock and the one function that turns an instant into a learner's day."""
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from typing import Protocol
+from zoneinfo import ZoneInfo, available_timezones
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current instant, timezone-aware, in UTC."""
+        ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that stands still until told to move; tests and the demo loader use it."""
+
+    def __init__(self, instant: datetime) -> None:
+        self.set(instant)
+
+    def now(self) -> datetime:
+        return self._instant
+
+    def set(self, instant: datetime) -> None:
+        if instant.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware instant")
+        self._instant = instant.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        self._instant += delta
+
+
+class HasTimezone(Protocol):
+    @property
+    def timezone(self) -> str: ...
+
+
+# Files some systems keep beside the zones, which are not zones a learner lives in.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@lru_cache(maxsize=1)
+def known_timezones() -> frozenset[str]:
+    return frozenset(
+        name
+        for name in available_timezones()
+        if name not in _NOT_ZONES and not name.startswith(("posix/", "right/"))
+    )
+
+
+def is_timezone(name: str) -> bool:
+    return name in known_timezones()
+
+
+@lru_cache(maxsize=1024)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_date(user: HasTimezone, instant: datetime) -> date:
+    """The calendar day `instant` falls on in the learner's own IANA time zone.
+
+    Every rule that speaks of "a day" (streaks, practice days, today) goes through here.
+    """
+    if instant.tzinfo is None:
+        raise ValueError("local_date needs a timezone-aware instant")
+    return instant.astimezone(_zone(user.timezone)).date()

@@ -1,0 +1,34 @@
+"""Settings, read from `ZEAL_*` environment variables; the defaults run with no set-up at all."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ZEAL_", extra="ignore")
+
+    database_url: str = "sqlite:///./zeal.db"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    # Minimum exercise/reading/listening seconds on one language-day before it counts for the
+    # streak; 0 means any practice event counts.
+    min_daily_seconds: int = Field(default=0, ge=0, le=86_400)
+    # How far an event's `occurred_at` may lie from the server's clock.
+    event_max_future_seconds: int = Field(default=300, ge=0, le=3_600)
+    event_max_past_days: int = Field(default=7, ge=0, le=30)
+
+    session_days: int = Field(default=90, ge=1, le=3_650)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1_024)
+
+    # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
+    password_time_cost: int = Field(default=3, ge=1)
+    password_memory_kib: int = Field(default=65_536, ge=8)
+    password_parallelism: int = Field(default=4, ge=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,134 @@
+"""A believable demo world: learners across time zones with a few weeks of practice.
+
+Everything goes through the same services as the API, with a clock walked through the past, so
+the demo's streaks and ledger obey exactly the rules real learners get.
+"""
+
+import random
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zeal.accounts import service as accounts_service
+from zeal.accounts.models import User
+from zeal.clock import FixedClock
+from zeal.context import Context
+from zeal.practice import service as practice_service
+from zeal.practice.service import Practice
+
+PASSWORD = "zeal-demo"
+EMAIL_DOMAIN = "example.com"
+
+# (username, display name, time zone, languages)
+CAST: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("ana", "Ana Lima", "America/Sao_Paulo", ("es", "en")),
+    ("ben", "Ben Carter", "America/New_York", ("fr",)),
+    ("chen", "Chen Wei", "Asia/Shanghai", ("en", "ja")),
+    ("dara", "Dara Okafor", "Africa/Lagos", ("fr",)),
+    ("elif", "Elif Demir", "Europe/Istanbul", ("de", "en")),
+    ("freja", "Freja Nielsen", "Europe/Copenhagen", ("es",)),
+    ("gabriel", "Gabriel Rossi", "Europe/Rome", ("en",)),
+    ("hana", "Hana Sato", "Asia/Tokyo", ("ko", "en")),
+    ("ivan", "Ivan Petrov", "Europe/Sofia", ("it",)),
+    ("jules", "Jules Martin", "Europe/Paris", ("da",)),
+    ("kai", "Kai Kealoha", "Pacific/Honolulu", ("ja",)),
+    ("lena", "Lena Schmidt", "Europe/Berlin", ("sv", "nl")),
+    ("mateo", "Mateo Garcia", "America/Mexico_City", ("en",)),
+    ("nora", "Nora Haddad", "Asia/Beirut", ("fr", "en")),
+    ("oliver", "Oliver Brown", "Europe/London", ("de",)),
+    ("priya", "Priya Sharma", "Asia/Kolkata", ("de",)),
+    ("quinn", "Quinn Taylor", "America/Los_Angeles", ("es",)),
+    ("rosa", "Rosa Jansen", "Europe/Amsterdam", ("pt",)),
+    ("sami", "Sami Virtanen", "Europe/Helsinki", ("sv",)),
+    ("tane", "Tane Parata", "Pacific/Auckland", ("mi", "en")),
+    ("uma", "Uma Reddy", "Asia/Kolkata", ("en",)),
+    ("viktor", "Viktor Novak", "Europe/Prague", ("en", "de")),
+    ("wanjiru", "Wanjiru Kamau", "Africa/Nairobi", ("sw", "en")),
+    ("xin", "Xin Li", "Asia/Singapore", ("fr",)),
+    ("yusuf", "Yusuf Aydin", "Europe/Istanbul", ("ar",)),
+    ("zoe", "Zoe Walker", "Australia/Sydney", ("it",)),
+    ("aroha", "Aroha Ngata", "Pacific/Kiritimati", ("es",)),
+    ("sione", "Sione Tuilagi", "Pacific/Pago_Pago", ("en",)),
+    ("marta", "Marta Kowalska", "Europe/Warsaw", ("en", "es")),
+    ("leo", "Leo Dubois", "America/Montreal", ("fr", "en")),
+)
+
+
+def load(session: Session, ctx: Context, *, learners: int = 30, days: int = 28) -> int:
+    """Create the cast and their practice; returns how many learners were created (0 if the
+    demo was loaded before)."""
+    first = f"{CAST[0][0]}@{EMAIL_DOMAIN}"
+    if session.scalar(select(User.id).where(User.email == first)) is not None:
+        return 0
+    rng = random.Random(20261124)
+    now = ctx.clock.now()
+    cast = [CAST[i % len(CAST)] for i in range(learners)]
+    for index, (username, name, zone, languages) in enumerate(cast):
+        suffix = "" if index < len(CAST) else str(index)
+        user = accounts_service.create_user(
+            session,
+            replace(ctx, clock=FixedClock(now - timedelta(days=days + 1))),
+            email=f"{username}{suffix}@{EMAIL_DOMAIN}",
+            password=PASSWORD,
+            display_name=name,
+            username=username + suffix,
+            timezone=zone,
+        )
+        _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
+    return len(cast)
+
+
+def _practise(
+    session: Session,
+    ctx: Context,
+    user: User,
+    languages: tuple[str, ...],
+    *,
+    days: int,
+    now: datetime,
+    rng: random.Random,
+) -> None:
+    # Some learners never miss a day, most miss a few, a few have lapsed lately.
+    habit = rng.choice((1.0, 1.0, 0.9, 0.8, 0.7, 0.5))
+    lapsed_days = rng.choice((0, 0, 0, 0, 3, 6))
+    zone = ZoneInfo(user.timezone)
+    today = now.astimezone(zone).date()
+    clock = FixedClock(now)
+    walked = replace(ctx, clock=clock)
+    for back in range(days, -1, -1):
+        day = today - timedelta(days=back)
+        if back < lapsed_days or rng.random() > habit:
+            continue
+        for language in languages[: rng.choice((1, 1, 2))]:
+            start = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59)), zone)
+            for offset, practice in enumerate(_session_of_practice(language, rng)):
+                at = start + timedelta(minutes=3 * offset)
+                if at > now:
+                    return
+                clock.set(at + timedelta(seconds=30))
+                practice_service.record_practice(
+                    session, walked, user_id=user.id, practice=replace(practice, occurred_at=at)
+                )
+
+
+def _session_of_practice(language: str, rng: random.Random) -> list[Practice]:
+    kind = rng.choice(("exercises", "reading", "listening"))
+    if kind == "exercises":
+        outcomes = rng.choices(("correct", "wrong", "hint"), weights=(7, 2, 1), k=rng.randint(3, 8))
+        return [
+            Practice("exercise", language, duration_seconds=rng.randint(20, 90), outcome=outcome)
+            for outcome in outcomes
+        ] + [Practice("word_learned", language)] * rng.randint(0, 2)
+    if kind == "reading":
+        return [
+            Practice("reading", language, duration_seconds=rng.randint(180, 900)),
+            *[Practice("word_translated", language)] * rng.randint(1, 6),
+            *([Practice("article_completed", language)] if rng.random() < 0.6 else []),
+        ]
+    return [
+        Practice("listening", language, duration_seconds=rng.randint(240, 1200)),
+        *([Practice("audio_lesson_completed", language)] if rng.random() < 0.7 else []),
+    ]

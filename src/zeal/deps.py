@@ -1,0 +1,79 @@
+"""Request-scoped dependencies: the transaction, the context, the signed-in learner, the API key."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from zeal.accounts import service as accounts_service
+from zeal.accounts.errors import InvalidApiKey, InvalidToken
+from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.context import Context
+from zeal.db import Database
+
+_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+def get_context(request: Request) -> Context:
+    context: Context = request.app.state.context
+    return context
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One request, one transaction: committed when the endpoint returns, rolled back if it
+    raises. Declared with scope="function", so the commit happens before the response is sent
+    and a failed commit can never reach the client as a success."""
+    database = get_database(request)
+    with database.transaction(write=request.method not in _READ_METHODS) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ContextDep = Annotated[Context, Depends(get_context)]
+
+_bearer = HTTPBearer(auto_error=False, description="A session token from POST /v1/sessions.")
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="A platform key from `zeal api-keys create`."
+)
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: User
+    token: SessionToken
+
+
+def get_signed_in(
+    session: SessionDep,
+    ctx: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> SignedIn:
+    if credentials is None:
+        raise InvalidToken("Send 'Authorization: Bearer <token>' from POST /v1/sessions.")
+    user, token = accounts_service.user_for_token(session, ctx, credentials.credentials)
+    return SignedIn(user, token)
+
+
+def get_current_user(signed_in: Annotated[SignedIn, Depends(get_signed_in)]) -> User:
+    return signed_in.user
+
+
+def get_platform_key(
+    session: SessionDep, secret: Annotated[str | None, Depends(_api_key)]
+) -> ApiKey:
+    if not secret:
+        raise InvalidApiKey("Send the platform key in the X-API-Key header.")
+    return accounts_service.api_key_for(session, secret)
+
+
+SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+PlatformKey = Annotated[ApiKey, Depends(get_platform_key)]

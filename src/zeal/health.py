@@ -1,0 +1,26 @@
+"""Liveness with a real database round trip."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from zeal.deps import get_database
+from zeal.problems import problem
+
+router = APIRouter(prefix="/v1", tags=["health"])
+
+
+@router.get("/health", responses={503: {"description": "The database is unreachable."}})
+def health(request: Request) -> JSONResponse:
+    """200 when Zeal can reach its database, 503 problem+json when it cannot."""
+    database = get_database(request)
+    try:
+        with database.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        return problem(
+            request, 503, "database_unavailable", "Database unavailable",
+            "Zeal cannot reach its database.",
+        )  # fmt: skip
+    return JSONResponse({"status": "ok", "database": database.backend})

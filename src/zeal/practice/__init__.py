@@ -1,0 +1,1 @@
+"""Practice: events a learner's app reports, the practice-day ledger and per-language streaks."""

@@ -1,0 +1,106 @@
+"""Routes for recording practice and reading streaks and the practice-day ledger."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from zeal.clock import local_date
+from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
+from zeal.practice import service as practice_service
+from zeal.practice.schemas import (
+    PracticeDayList,
+    PracticeDayRead,
+    PracticeEventCreate,
+    PracticeEventRead,
+    PracticeRecorded,
+    StreakList,
+    StreakRead,
+)
+from zeal.practice.service import Practice, RecordedPractice
+
+router = APIRouter(prefix="/v1", tags=["practice"])
+
+_REPLAY = {200: {"description": "The idempotency key was seen before: the original result."}}
+
+
+def _respond(recorded: RecordedPractice, response: Response) -> PracticeRecorded:
+    if recorded.replayed:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    return PracticeRecorded(
+        event=PracticeEventRead.of(recorded.event), streak=StreakRead.of(recorded.streak)
+    )
+
+
+def _practice(body: PracticeEventCreate) -> Practice:
+    return Practice(
+        type=body.type.value,
+        language=body.language.lower(),
+        occurred_at=body.occurred_at,
+        duration_seconds=body.duration_seconds,
+        outcome=body.outcome.value if body.outcome else None,
+        idempotency_key=body.idempotency_key,
+    )
+
+
+@router.post("/me/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY)
+def record_my_practice(
+    body: PracticeEventCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    ctx: ContextDep,
+    response: Response,
+) -> PracticeRecorded:
+    """Record practice for the signed-in learner; returns that language's streak."""
+    recorded = practice_service.record_practice(
+        session, ctx, user_id=user.id, practice=_practice(body)
+    )
+    return _respond(recorded, response)
+
+
+@router.post(
+    "/users/{user_id}/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY
+)
+def record_practice_for_user(
+    user_id: int,
+    body: PracticeEventCreate,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+    response: Response,
+) -> PracticeRecorded:
+    """Record practice on a learner's behalf (platform servers, `X-API-Key`)."""
+    recorded = practice_service.record_practice(
+        session, ctx, user_id=user_id, practice=_practice(body), api_key_id=key.id
+    )
+    return _respond(recorded, response)
+
+
+@router.get("/me/streaks")
+def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> StreakList:
+    """The learner's streak in every language they practise, longest first."""
+    views = practice_service.list_streaks(session, ctx, user)
+    return StreakList(
+        today=local_date(user, ctx.clock.now()),
+        min_daily_seconds=ctx.settings.min_daily_seconds,
+        streaks=[StreakRead.of(view) for view in views],
+    )
+
+
+@router.get("/me/practice-days")
+def read_my_practice_days(
+    user: CurrentUser,
+    session: SessionDep,
+    ctx: ContextDep,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: Annotated[date | None, Query()] = None,
+) -> PracticeDayList:
+    """The practice-day ledger (local dates, inclusive; default: the last 30 days)."""
+    start, end, rows = practice_service.list_practice_days(
+        session, ctx, user, language=language.lower() if language else None, start=from_, end=to
+    )
+    return PracticeDayList.model_validate(
+        {"from": start, "to": end, "days": [PracticeDayRead.of(row) for row in rows]}
+    )

@@ -1,0 +1,48 @@
+"""Refusals of the practice domain."""
+
+from zeal.errors import Invalid, NotFound
+
+
+class LanguageUnknown(Invalid):
+    code = "language_unknown"
+    title = "Unknown language"
+
+
+class PracticeTypeUnknown(Invalid):
+    code = "practice_type_unknown"
+    title = "Unknown practice type"
+
+
+class OutcomeInvalid(Invalid):
+    code = "outcome_invalid"
+    title = "Invalid outcome"
+
+
+class DurationInvalid(Invalid):
+    code = "duration_invalid"
+    title = "Invalid duration"
+
+
+class OccurredAtInFuture(Invalid):
+    code = "occurred_at_in_future"
+    title = "Practice event in the future"
+
+
+class OccurredAtTooOld(Invalid):
+    code = "occurred_at_too_old"
+    title = "Practice event too old"
+
+
+class IdempotencyKeyReused(Invalid):
+    code = "idempotency_key_reused"
+    title = "Idempotency key already used for another event"
+
+
+class DateRangeInvalid(Invalid):
+    code = "date_range_invalid"
+    title = "Invalid date range"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    title = "No such learner"

@@ -1,0 +1,86 @@
+"""Tables for practice events, the practice-day ledger and per-language streaks."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zeal.db import Base, UTCDateTime
+
+_USER_FK = "user_account.id"
+
+
+class PracticeEvent(Base):
+    """Something the learner did that counts as practice, kept as received."""
+
+    __tablename__ = "practice_event"
+    __table_args__ = (
+        UniqueConstraint("user_id", "idempotency_key_hash"),
+        Index("ix_practice_event_user_id_occurred_at", "user_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(2))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The learner's local day at `occurred_at`, fixed when the event arrives: a later change
+    # of time zone never moves past practice.
+    day: Mapped[date] = mapped_column(Date)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # SHA-256 of the key: fixed length, and byte-exact on MariaDB's case-insensitive collations.
+    idempotency_key_hash: Mapped[str | None] = mapped_column(String(64))
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # The streak this event produced, replayed when the same idempotency key comes again.
+    result_json: Mapped[str] = mapped_column(Text)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PracticeDay(Base):
+    """One learner, one language, one local day: the ledger streaks are derived from and the
+    aggregates leaderboards sum."""
+
+    __tablename__ = "practice_day"
+    __table_args__ = (Index("ix_practice_day_user_id_day", "user_id", "day"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Whether the day met the platform's minimum effort and so extends the streak.
+    counts_for_streak: Mapped[bool] = mapped_column(Boolean, default=False)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    exercises_done: Mapped[int] = mapped_column(Integer, default=0)
+    exercises_correct: Mapped[int] = mapped_column(Integer, default=0)
+    exercise_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    reading_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    listening_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    words_translated: Mapped[int] = mapped_column(Integer, default=0)
+    words_learned: Mapped[int] = mapped_column(Integer, default=0)
+    audio_lessons_completed: Mapped[int] = mapped_column(Integer, default=0)
+    articles_read: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def practice_seconds(self) -> int:
+        return self.exercise_seconds + self.reading_seconds + self.listening_seconds
+
+
+class UserLanguage(Base):
+    """A language the learner practises, with the streak kept in step with the ledger.
+
+    `daily_streak` is the length of the run of streak days ending at `last_practice_date`
+    (0 once reset at sign-in after a lapse); what a learner is shown is computed from it and
+    today's date, so a lapsed streak reads 0 even before anything rewrites it.
+    """
+
+    __tablename__ = "user_language"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    daily_streak: Mapped[int] = mapped_column(Integer, default=0)
+    last_practice_date: Mapped[date | None] = mapped_column(Date)
+    max_streak: Mapped[int] = mapped_column(Integer, default=0)
+    max_streak_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,388 @@
+"""Recording practice and reading streaks. Every day here comes from `local_date`."""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from zeal.accounts.models import User
+from zeal.accounts.queries import get_user, lock_user
+from zeal.clock import local_date
+from zeal.context import Context
+from zeal.practice import activities, errors
+from zeal.practice.activities import Outcome, PracticeType
+from zeal.practice.languages import LANGUAGES
+from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day, current_streak
+
+MAX_LEDGER_SPAN_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Practice:
+    """A practice event as a platform or learner reports it."""
+
+    type: str
+    language: str
+    occurred_at: datetime | None = None
+    duration_seconds: int | None = None
+    outcome: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class StreakView:
+    """A language's streak as the learner sees it on `today`."""
+
+    language: str
+    daily_streak: int
+    max_streak: int
+    max_streak_date: date | None
+    last_practice_date: date | None
+    practiced_today: bool
+    practice_seconds_today: int
+
+
+@dataclass(frozen=True)
+class RecordedPractice:
+    event: PracticeEvent
+    streak: StreakView
+    replayed: bool
+
+
+# ---- recording -------------------------------------------------------------------------------
+
+
+def record_practice(
+    session: Session,
+    ctx: Context,
+    *,
+    user_id: int,
+    practice: Practice,
+    api_key_id: int | None = None,
+) -> RecordedPractice:
+    """Book one practice event on its learner's day, extend the streak if the day now counts,
+    and return the streak. A repeated idempotency key returns the first result, changing nothing.
+    """
+    kind, outcome, occurred_at = _check(ctx, practice)
+    if get_user(session, user_id) is None:
+        raise errors.UserNotFound(f"No learner has id {user_id}.")
+    # Everything below runs with the learner's row locked, so concurrent events for one learner
+    # give exactly the state of sending them one after the other.
+    user = lock_user(session, user_id)
+
+    key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
+    fingerprint = _fingerprint(practice, kind, outcome)
+    if key_hash is not None:
+        earlier = session.scalar(
+            select(PracticeEvent).where(
+                PracticeEvent.user_id == user.id, PracticeEvent.idempotency_key_hash == key_hash
+            )
+        )
+        if earlier is not None:
+            if earlier.request_fingerprint != fingerprint:
+                raise errors.IdempotencyKeyReused(
+                    "This idempotency key was already used for a different practice event."
+                )
+            return RecordedPractice(earlier, _view_from_json(earlier.result_json), replayed=True)
+
+    day = local_date(user, occurred_at)
+    practice_day = _practice_day(session, user.id, practice.language, day)
+    counted_before = practice_day.counts_for_streak
+    activities.add_to_day(practice_day, kind, outcome, practice.duration_seconds)
+    user_language = _user_language(session, ctx, user.id, practice.language)
+    if not counted_before and activities.meets_minimum(
+        practice_day, ctx.settings.min_daily_seconds
+    ):
+        practice_day.counts_for_streak = True
+        _extend_streak(session, user_language, day)
+
+    today = local_date(user, ctx.clock.now())
+    today_row = (
+        practice_day if day == today else _find_day(session, user.id, practice.language, today)
+    )
+    view = _view(user_language, today, today_row)
+    event = PracticeEvent(
+        user_id=user.id,
+        type=kind.value,
+        language=practice.language,
+        occurred_at=occurred_at,
+        day=day,
+        duration_seconds=practice.duration_seconds,
+        outcome=outcome.value if outcome else None,
+        idempotency_key=practice.idempotency_key,
+        idempotency_key_hash=key_hash,
+        request_fingerprint=fingerprint,
+        result_json=_view_to_json(view),
+        api_key_id=api_key_id,
+        received_at=ctx.clock.now(),
+    )
+    session.add(event)
+    session.flush()
+    return RecordedPractice(event, view, replayed=False)
+
+
+def _check(ctx: Context, practice: Practice) -> tuple[PracticeType, Outcome | None, datetime]:
+    if practice.language not in LANGUAGES:
+        raise errors.LanguageUnknown(
+            f"'{practice.language}' is not an ISO 639-1 language code such as 'da' or 'es'."
+        )
+    try:
+        kind = PracticeType(practice.type)
+    except ValueError:
+        raise errors.PracticeTypeUnknown(f"'{practice.type}' is not a practice type.") from None
+    outcome = _check_outcome(kind, practice.outcome)
+    seconds = practice.duration_seconds
+    if seconds is not None and not 0 <= seconds <= activities.MAX_EVENT_SECONDS:
+        raise errors.DurationInvalid(
+            f"duration_seconds is between 0 and {activities.MAX_EVENT_SECONDS} (4 hours)."
+        )
+    now = ctx.clock.now()
+    occurred_at = practice.occurred_at or now
+    if occurred_at.tzinfo is None:
+        raise errors.Invalid("occurred_at needs a UTC offset, e.g. 2026-03-29T08:15:00+02:00.")
+    allowed_future = timedelta(seconds=ctx.settings.event_max_future_seconds)
+    if occurred_at > now + allowed_future:
+        raise errors.OccurredAtInFuture(
+            f"occurred_at is more than {allowed_future.seconds // 60} minutes in the future."
+        )
+    if occurred_at < now - timedelta(days=ctx.settings.event_max_past_days):
+        raise errors.OccurredAtTooOld(
+            f"occurred_at is more than {ctx.settings.event_max_past_days} days in the past."
+        )
+    return kind, outcome, occurred_at
+
+
+def _check_outcome(kind: PracticeType, outcome: str | None) -> Outcome | None:
+    if outcome is None:
+        return None
+    if kind is not PracticeType.EXERCISE:
+        raise errors.OutcomeInvalid("Only exercise events have an outcome.")
+    try:
+        return Outcome(outcome)
+    except ValueError:
+        allowed = ", ".join(o.value for o in Outcome)
+        raise errors.OutcomeInvalid(f"outcome is one of: {allowed}.") from None
+
+
+def _extend_streak(session: Session, user_language: UserLanguage, day: date) -> None:
+    state = StreakState(
+        user_language.daily_streak,
+        user_language.last_practice_date,
+        user_language.max_streak,
+        user_language.max_streak_date,
+    )
+    before = _streak_days_before(session, user_language, day)
+    after = _streak_days_after(session, user_language, day)
+    new = add_streak_day(state, day, before, after)
+    user_language.daily_streak = new.daily_streak
+    user_language.last_practice_date = new.last_practice_date
+    user_language.max_streak = new.max_streak
+    user_language.max_streak_date = new.max_streak_date
+
+
+def _streak_days_before(session: Session, ul: UserLanguage, day: date) -> int:
+    """Length of the run of streak days ending the day before `day`."""
+    last = ul.last_practice_date
+    if last is None or last < day - ONE_DAY:
+        return 0
+    if last == day - ONE_DAY and ul.daily_streak > 0:
+        return ul.daily_streak  # the everyday case: no ledger read needed
+    # A late event, a westward move, or a streak reset at sign-in: count in the ledger.
+    return _run_ending_at(session, ul, day - ONE_DAY)
+
+
+def _run_ending_at(session: Session, ul: UserLanguage, end: date) -> int:
+    """Length of the run of streak days in the ledger that ends on `end` (0 if none does)."""
+    count, expected = 0, end
+    while True:
+        chunk = session.scalars(
+            _streak_days(ul)
+            .where(PracticeDay.day <= expected)
+            .order_by(PracticeDay.day.desc())
+            .limit(256)
+        ).all()
+        for found in chunk:
+            if found != expected:
+                return count
+            count, expected = count + 1, expected - ONE_DAY
+        if len(chunk) < 256:
+            return count
+
+
+def _streak_days_after(session: Session, ul: UserLanguage, day: date) -> int:
+    """Length of the run of streak days starting the day after `day`."""
+    last = ul.last_practice_date
+    if last is None or last <= day:
+        return 0
+    following = session.scalars(
+        _streak_days(ul)
+        .where(PracticeDay.day > day, PracticeDay.day <= last)
+        .order_by(PracticeDay.day)
+    ).all()
+    count = 0
+    for found in following:
+        if found != day + timedelta(days=count + 1):
+            break
+        count += 1
+    return count
+
+
+def _streak_days(ul: UserLanguage) -> Any:
+    return select(PracticeDay.day).where(
+        PracticeDay.user_id == ul.user_id,
+        PracticeDay.language == ul.language,
+        PracticeDay.counts_for_streak.is_(True),
+    )
+
+
+def _practice_day(session: Session, user_id: int, language: str, day: date) -> PracticeDay:
+    row = session.get(PracticeDay, (user_id, language, day))
+    if row is None:
+        row = PracticeDay(
+            user_id=user_id, language=language, day=day, counts_for_streak=False, events=0,
+            exercises_done=0, exercises_correct=0, exercise_seconds=0, reading_seconds=0,
+            listening_seconds=0, words_translated=0, words_learned=0, audio_lessons_completed=0,
+            articles_read=0,
+        )  # fmt: skip
+        session.add(row)
+    return row
+
+
+def _find_day(session: Session, user_id: int, language: str, day: date) -> PracticeDay | None:
+    return session.get(PracticeDay, (user_id, language, day))
+
+
+def _user_language(session: Session, ctx: Context, user_id: int, language: str) -> UserLanguage:
+    row = session.get(UserLanguage, (user_id, language))
+    if row is None:
+        row = UserLanguage(
+            user_id=user_id, language=language, daily_streak=0, max_streak=0,
+            started_at=ctx.clock.now(),
+        )  # fmt: skip
+        session.add(row)
+    return row
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fingerprint(practice: Practice, kind: PracticeType, outcome: Outcome | None) -> str:
+    # `occurred_at` is left out when it was not sent: a retry sent later must still match.
+    occurred = practice.occurred_at.isoformat() if practice.occurred_at else None
+    parts = [kind.value, practice.language, occurred, practice.duration_seconds, outcome]
+    return _sha256(json.dumps(parts, default=str))
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def _view(ul: UserLanguage, today: date, today_row: PracticeDay | None) -> StreakView:
+    return StreakView(
+        language=ul.language,
+        daily_streak=current_streak(ul.daily_streak, ul.last_practice_date, today),
+        max_streak=ul.max_streak,
+        max_streak_date=ul.max_streak_date,
+        last_practice_date=ul.last_practice_date,
+        practiced_today=bool(today_row and today_row.counts_for_streak),
+        practice_seconds_today=today_row.practice_seconds if today_row else 0,
+    )
+
+
+def _view_to_json(view: StreakView) -> str:
+    return json.dumps(asdict(view), default=date.isoformat)
+
+
+def _view_from_json(text: str | None) -> StreakView:
+    data = json.loads(text or "{}")
+    for field in ("max_streak_date", "last_practice_date"):
+        data[field] = date.fromisoformat(data[field]) if data[field] else None
+    return StreakView(**data)
+
+
+def list_streaks(session: Session, ctx: Context, user: User) -> list[StreakView]:
+    """Every language the learner practises, longest current streak first. Two queries."""
+    today = local_date(user, ctx.clock.now())
+    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id == user.id)).all()
+    today_rows = {
+        row.language: row
+        for row in session.scalars(
+            select(PracticeDay).where(PracticeDay.user_id == user.id, PracticeDay.day == today)
+        )
+    }
+    views = [_view(ul, today, today_rows.get(ul.language)) for ul in languages]
+    return sorted(views, key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
+
+
+def best_current_streak(session: Session, ctx: Context, user: User) -> int:
+    """The longest streak alive today across the learner's languages (what a streak badge reads)."""
+    return max((view.daily_streak for view in list_streaks(session, ctx, user)), default=0)
+
+
+def list_practice_days(
+    session: Session,
+    ctx: Context,
+    user: User,
+    *,
+    language: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> tuple[date, date, list[PracticeDay]]:
+    """The ledger between two local dates (inclusive); by default the last 30 days."""
+    if language is not None and language not in LANGUAGES:
+        raise errors.LanguageUnknown(f"'{language}' is not an ISO 639-1 language code.")
+    end = end or local_date(user, ctx.clock.now())
+    start = start or end - timedelta(days=29)
+    if start > end:
+        raise errors.DateRangeInvalid("'from' must not be after 'to'.")
+    if (end - start).days + 1 > MAX_LEDGER_SPAN_DAYS:
+        raise errors.DateRangeInvalid(f"A range spans at most {MAX_LEDGER_SPAN_DAYS} days.")
+    query = select(PracticeDay).where(
+        PracticeDay.user_id == user.id, PracticeDay.day >= start, PracticeDay.day <= end
+    )
+    if language is not None:
+        query = query.where(PracticeDay.language == language)
+    rows = session.scalars(query.order_by(PracticeDay.day, PracticeDay.language)).all()
+    return start, end, list(rows)
+
+
+def restore_streaks_after_move(session: Session, user: User) -> None:
+    """After a change of time zone, give back the stored length of streaks reset at sign-in.
+
+    A reset judged "lapsed" by the old zone's calendar; in a zone further west the same last
+    practice day can be yesterday again, and the streak must then show its length.
+    """
+    reset = session.scalars(
+        select(UserLanguage).where(
+            UserLanguage.user_id == user.id,
+            UserLanguage.daily_streak == 0,
+            UserLanguage.last_practice_date.is_not(None),
+        )
+    ).all()
+    for ul in reset:
+        assert ul.last_practice_date is not None
+        ul.daily_streak = _run_ending_at(session, ul, ul.last_practice_date)
+
+
+def reset_lapsed_streaks(session: Session, ctx: Context, user: User) -> None:
+    """At sign-in, store 0 for streaks whose last practice day is before yesterday.
+
+    Reads already show 0 for those; this only brings the stored value in line. The max is kept.
+    """
+    lock_user(session, user.id)
+    today = local_date(user, ctx.clock.now())
+    session.execute(
+        update(UserLanguage)
+        .where(
+            UserLanguage.user_id == user.id,
+            UserLanguage.daily_streak > 0,
+            UserLanguage.last_practice_date < today - ONE_DAY,
+        )
+        .values(daily_streak=0)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,124 @@
+"""Property: whatever learners do, in whatever order events arrive, the streak Zeal stores and
+shows equals the streak the practice-day ledger implies, and the ledger equals the events."""
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from tests.conftest import START
+from tests.factories import PASSWORD, make_learner
+from zeal.accounts import service as accounts_service
+from zeal.accounts.models import User
+from zeal.clock import FixedClock, local_date
+from zeal.context import Context
+from zeal.db import Database
+from zeal.practice import service as practice_service
+from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.service import Practice
+from zeal.practice.streaks import current_streak, derive_streak
+
+ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen", "Asia/Kolkata")
+
+advance = st.tuples(st.just("advance"), st.sampled_from((6, 24, 24, 30, 48)))
+practise = st.tuples(
+    st.just("practise"),
+    st.sampled_from(("es", "fr")),
+    # Minutes before now: mostly now, often whole days back (late reports fill gaps).
+    st.one_of(
+        st.just(0),
+        st.integers(min_value=1, max_value=6).map(lambda days: days * 24 * 60),
+        st.integers(min_value=0, max_value=7 * 24 * 60 - 1),
+    ),
+    st.sampled_from((None, 30, 90, 150)),  # duration_seconds
+    st.sampled_from(("exercise", "reading", "word_translated")),
+)
+sign_in = st.tuples(st.just("sign_in"))
+move = st.tuples(st.just("move"), st.sampled_from(ZONES))
+actions = st.lists(
+    st.one_of(advance, advance, practise, practise, practise, sign_in, move), max_size=35
+)
+
+
+def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> None:
+    with db.transaction(write=False) as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        today = local_date(user, ctx.clock.now())
+        shown = {v.language: v for v in practice_service.list_streaks(session, ctx, user)}
+        stored = {
+            ul.language: ul
+            for ul in session.scalars(select(UserLanguage).where(UserLanguage.user_id == user_id))
+        }
+        ledger = session.scalars(select(PracticeDay).where(PracticeDay.user_id == user_id)).all()
+        events = session.scalars(select(PracticeEvent).where(PracticeEvent.user_id == user_id))
+
+        # The ledger is the sum of the events, booked on the days they were recorded with.
+        expected: dict[tuple[str, object], list[int]] = defaultdict(lambda: [0, 0])
+        for event in events:
+            expected[(event.language, event.day)][0] += 1
+            expected[(event.language, event.day)][1] += event.duration_seconds or 0
+        assert {(d.language, d.day): [d.events, d.practice_seconds] for d in ledger} == expected
+        for day in ledger:
+            assert day.counts_for_streak == (day.practice_seconds >= minimum)
+
+        for language, ul in stored.items():
+            derived = derive_streak(
+                d.day for d in ledger if d.language == language and d.counts_for_streak
+            )
+            assert (ul.last_practice_date, ul.max_streak, ul.max_streak_date) == (
+                derived.last_practice_date,
+                derived.max_streak,
+                derived.max_streak_date,
+            )
+            # 0 is stored only after a sign-in found the streak lapsed; never a wrong length.
+            assert ul.daily_streak in (0, derived.daily_streak)
+            alive = current_streak(derived.daily_streak, derived.last_practice_date, today)
+            assert shown[language].daily_streak == alive
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=actions, minimum=st.sampled_from((0, 120)), zone=st.sampled_from(ZONES))
+def test_stored_streaks_always_equal_the_ledger(
+    db: Database, ctx: Context, steps: list[tuple], minimum: int, zone: str
+) -> None:
+    clock = FixedClock(START)
+    ctx = replace(
+        ctx,
+        clock=clock,
+        settings=ctx.settings.model_copy(update={"min_daily_seconds": minimum}),
+    )
+    user = make_learner(db, ctx, timezone=zone)
+    for step in steps:
+        with db.transaction() as session:
+            if step[0] == "advance":
+                clock.advance(timedelta(hours=step[1]))
+            elif step[0] == "practise":
+                _, language, minutes_ago, seconds, kind = step
+                at = max(clock.now() - timedelta(minutes=minutes_ago), START - timedelta(days=1))
+                practice_service.record_practice(
+                    session,
+                    ctx,
+                    user_id=user.id,
+                    practice=Practice(
+                        kind,
+                        language,
+                        occurred_at=at,
+                        duration_seconds=seconds,
+                        outcome="correct" if kind == "exercise" else None,
+                    ),
+                )
+            elif step[0] == "sign_in":
+                accounts_service.sign_in(session, ctx, login=user.username, password=PASSWORD)
+            else:
+                fresh = session.get(User, user.id)
+                assert fresh is not None
+                accounts_service.update_profile(session, ctx, fresh, timezone=step[1])
+        check_agreement(db, ctx, user.id, minimum)
