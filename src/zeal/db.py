@@ -1,5 +1,6 @@
 """Database plumbing: the declarative base, engines for the three supported servers, sessions."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -107,6 +108,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.backend = self.engine.dialect.name
+        # SQLite takes one writer at a time; waiting writers poll with growing sleeps, which
+        # gives second-long tails under load. Within a process they queue on this lock instead
+        # (other processes still meet SQLite's busy timeout).
+        self._sqlite_writer = threading.Lock() if self.backend == "sqlite" else None
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(zeal_write=True), expire_on_commit=False
@@ -115,6 +120,10 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back if it raises."""
+        if write and self._sqlite_writer is not None:
+            with self._sqlite_writer, self._write.begin() as session:
+                yield session
+            return
         factory = self._write if write else self._read
         with factory.begin() as session:
             yield session
