@@ -22,17 +22,15 @@ def find_by_login(session: Session, login: str) -> User | None:
     return find_by_username(session, login)
 
 
-def lock_user(session: Session, user_id: int) -> User:
-    """Take the learner's row lock, so one learner's writes happen one after the other.
+def lock_user(session: Session, user_id: int) -> User | None:
+    """Take the learner's row lock, so one learner's writes happen one after the other; None
+    when there is no such learner.
 
     (SQLite has no row locks; its writing transactions start with BEGIN IMMEDIATE instead.)
     """
-    user = session.scalar(
+    return session.scalar(
         select(User)
         .where(User.id == user_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if user is None:
-        raise LookupError(f"learner {user_id} vanished")
-    return user

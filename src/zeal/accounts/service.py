@@ -225,7 +225,9 @@ def update_profile(
     if avatar is not None:
         _check_avatar(avatar)
 
-    user = lock_user(session, user.id)
+    locked = lock_user(session, user.id)
+    assert locked is not None, "the signed-in learner exists"
+    user = locked
     if new_name is not None:
         user.set_username(new_name)
     if timezone is not None and timezone != user.timezone:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.accounts.queries import get_user, lock_user
+from zeal.accounts.queries import lock_user
 from zeal.clock import local_date
 from zeal.context import Context
 from zeal.practice import activities, errors
@@ -69,11 +69,11 @@ def record_practice(
     and return the streak. A repeated idempotency key returns the first result, changing nothing.
     """
     kind, outcome, occurred_at = _check(ctx, practice)
-    if get_user(session, user_id) is None:
-        raise errors.UserNotFound(f"No learner has id {user_id}.")
     # Everything below runs with the learner's row locked, so concurrent events for one learner
     # give exactly the state of sending them one after the other.
     user = lock_user(session, user_id)
+    if user is None:
+        raise errors.UserNotFound(f"No learner has id {user_id}.")
 
     key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
     fingerprint = _fingerprint(practice, kind, outcome)
@@ -91,10 +91,11 @@ def record_practice(
             return RecordedPractice(earlier, _view_from_json(earlier.result_json), replayed=True)
 
     day = local_date(user, occurred_at)
+    # Both rows are looked up before either changes, so a new day is inserted once, complete.
+    user_language = _user_language(session, ctx, user.id, practice.language)
     practice_day = _practice_day(session, user.id, practice.language, day)
     counted_before = practice_day.counts_for_streak
     activities.add_to_day(practice_day, kind, outcome, practice.duration_seconds)
-    user_language = _user_language(session, ctx, user.id, practice.language)
     if not counted_before and activities.meets_minimum(
         practice_day, ctx.settings.min_daily_seconds
     ):
