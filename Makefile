@@ -26,7 +26,7 @@ test: $(STAMP)
 
 ## Benchmarks; they print their figures.
 bench: $(STAMP)
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python -m bench.ingest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -107,3 +107,7 @@ def revoke_key(key_id: int) -> None:
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"api key {key_id} revoked")
+
+
+if __name__ == "__main__":
+    app()
