@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 
 from tests.conftest import START
 from tests.factories import PASSWORD, auth, sign_up, signed_up
@@ -59,6 +59,7 @@ class TestSignUp:
     def test_with_email_and_password_only_everything_else_is_made_up(
         self, client: TestClient
     ) -> None:
+        # B23: every sign-up gets the same defaults (a name and a full avatar).
         response = client.post("/v1/users", json={"email": "ada@example.com", "password": PASSWORD})
 
         assert response.status_code == 201, response.text
@@ -237,6 +238,7 @@ class TestUsernames:
 
     @pytest.mark.parametrize("second", ["anna", "ANNA", "aNNa", " Anna "])
     def test_unique_whatever_the_case_at_sign_up(self, client: TestClient, second: str) -> None:
+        # B19: uniqueness ignores case on every backend, not only under a MySQL collation.
         first = sign_up(client, username="Anna")
 
         response = client.post(
@@ -259,6 +261,7 @@ class TestUsernames:
         assert me(client, headers) == bob
 
     def test_a_learner_may_change_the_case_of_their_own_username(self, client: TestClient) -> None:
+        # B19: a learner could not change the case of their own name.
         user, headers = signed_up(client, username="anna")
 
         response = client.patch("/v1/me", json={"username": "ANNA"}, headers=headers)
@@ -299,6 +302,7 @@ class TestUsernames:
     def test_renaming_to_a_refused_name_changes_nothing(
         self, client: TestClient, username: str, code: str
     ) -> None:
+        # B21: a username change once skipped the length and character checks.
         user, headers = signed_up(client, username="anna")
 
         response = client.patch(

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import PASSWORD, auth, make_learner, sign_up
+from tests.threads import at_once
 from zeal.accounts import usernames
 from zeal.accounts.errors import UsernameInvalid, UsernameReserved
 from zeal.accounts.usernames import (
@@ -178,3 +179,30 @@ class TestGenerationRetries:
         assert me.status_code == 200
         assert me.json()["id"] == learner["id"]
         assert me.json()["username"] == "happy_whale2222"
+
+    def test_a_collision_only_the_database_sees_is_retried(
+        self, client: TestClient, db: Database, ctx: Context, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # B20: a signup race. The check finds the name free, another learner takes it before
+        # the insert; the unique index refuses it and a fresh name is drawn.
+        make_learner(db, ctx, username="quiet_heron1111")
+        monkeypatch.setattr("zeal.accounts.service.find_by_username", lambda *_: None)
+        _fake_generator(monkeypatch, ["Quiet_Heron1111", "quiet_heron2222"])
+
+        learner = sign_up(client)
+
+        assert learner["username"] == "quiet_heron2222"
+
+
+class TestSimultaneousSignUps:
+    def test_one_username_claimed_five_times_at_once_goes_to_one_learner(
+        self, client: TestClient
+    ) -> None:
+        def claim(n: int) -> int:
+            body = {"email": f"racer{n}@example.com", "password": PASSWORD, "username": "Racer"}
+            return client.post("/v1/users", json=body).status_code
+
+        statuses = at_once([lambda n=n: claim(n) for n in range(5)])
+
+        assert sorted(statuses) == [201, 409, 409, 409, 409]
+        assert client.post("/v1/sessions", json={"login": "racer", "password": PASSWORD}).is_success

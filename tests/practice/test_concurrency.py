@@ -1,7 +1,5 @@
 """Events for one learner that arrive at once give the state of sending them one by one."""
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,34 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.factories import make_learner, signed_up
+from tests.threads import at_once
 from zeal.context import Context
 from zeal.db import Database
 from zeal.practice import service as practice_service
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 from zeal.practice.service import Practice
-
-
-def at_once(jobs: list[Callable[[], Any]]) -> list[Any]:
-    """Run every job in its own thread, released together; re-raise the first failure."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-    failures: list[BaseException] = []
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = jobs[index]()
-        except BaseException as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    if failures:
-        raise failures[0]
-    return results
 
 
 def twenty_events(ctx: Context) -> list[Practice]:

@@ -48,6 +48,7 @@ class TestDailyStreak:
     def test_more_practice_the_same_day_changes_nothing(
         self, db: Database, ctx: Context, clock: FixedClock
     ) -> None:
+        # B1: a wrong server zone made every ping look like a new day (3 -> 32 in one lesson).
         user = make_learner(db, ctx)
         practise(db, ctx, user)
         clock.advance(timedelta(hours=3))
