@@ -72,3 +72,17 @@ def signed_up(client: TestClient, **fields: Any) -> tuple[dict[str, Any], dict[s
     """A new learner and the headers of a session of theirs."""
     user = sign_up(client, **fields)
     return user, auth(client, user["username"])
+
+
+def make_friends(db: Database, ctx: Context, a: User, b: User) -> None:
+    """`a` asks, `b` accepts, through the friends service."""
+    from zeal.friends import service as friends_service
+
+    with db.transaction() as session:
+        sender = session.get(User, a.id)
+        receiver = session.get(User, b.id)
+        assert sender is not None and receiver is not None
+        request = friends_service.send_friend_request(
+            session, ctx, sender, username=receiver.username
+        )
+        friends_service.accept_friend_request(session, ctx, receiver, request.id)

@@ -11,6 +11,7 @@ from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.config import get_settings
 from zeal.db import Database
+from zeal.friends.models import FriendRequest, Friendship
 from zeal.practice.models import PracticeDay
 
 runner = CliRunner()
@@ -54,5 +55,11 @@ def test_the_demo_world_loads_once(env: None, db: Database) -> None:
                 PracticeDay.counts_for_streak.is_(True)
             )
         )
+        friendships = session.scalar(select(func.count()).select_from(Friendship))
+        waiting = session.scalar(
+            select(func.count()).select_from(FriendRequest).where(FriendRequest.status == "pending")
+        )
     assert len(zones) >= 6
     assert practised == 8
+    assert friendships >= 8  # everyone has friends
+    assert waiting == 3  # the first learner has requests to answer

@@ -11,6 +11,7 @@ from zeal.clock import Clock, SystemClock
 from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import Database
+from zeal.friends import api as friends_api
 from zeal.middleware import BodyLimit
 from zeal.practice import api as practice_api
 
@@ -34,6 +35,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.context = Context(settings=settings, clock=clock or SystemClock())
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for router in (health.router, accounts_api.router, practice_api.router):
+    for router in (health.router, accounts_api.router, practice_api.router, friends_api.router):
         app.include_router(router)
     return app

@@ -10,7 +10,10 @@ from zeal.config import get_settings
 from zeal.context import Context
 from zeal.db import Database
 
-app = typer.Typer(help="Zeal: streaks, friends, badges and leaderboards for learning apps.")
+app = typer.Typer(
+    pretty_exceptions_enable=False,
+    help="Zeal: streaks, friends, badges and leaderboards for learning apps.",
+)
 db_app = typer.Typer(help="Database schema.")
 keys_app = typer.Typer(help="Platform API keys (X-API-Key).")
 app.add_typer(db_app, name="db")

@@ -16,6 +16,8 @@ from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.clock import FixedClock
 from zeal.context import Context
+from zeal.friends import service as friends_service
+from zeal.friends.models import RequestStatus
 from zeal.practice import service as practice_service
 from zeal.practice.service import Practice
 
@@ -65,20 +67,46 @@ def load(session: Session, ctx: Context, *, learners: int = 30, days: int = 28) 
         return 0
     rng = random.Random(20261124)
     now = ctx.clock.now()
+    before = replace(ctx, clock=FixedClock(now - timedelta(days=days + 1)))
     cast = [CAST[i % len(CAST)] for i in range(learners)]
-    for index, (username, name, zone, languages) in enumerate(cast):
+    users = []
+    for index, (username, name, zone, _) in enumerate(cast):
         suffix = "" if index < len(CAST) else str(index)
-        user = accounts_service.create_user(
-            session,
-            replace(ctx, clock=FixedClock(now - timedelta(days=days + 1))),
-            email=f"{username}{suffix}@{EMAIL_DOMAIN}",
-            password=PASSWORD,
-            display_name=name,
-            username=username + suffix,
-            timezone=zone,
+        users.append(
+            accounts_service.create_user(
+                session,
+                before,
+                email=f"{username}{suffix}@{EMAIL_DOMAIN}",
+                password=PASSWORD,
+                display_name=name,
+                username=username + suffix,
+                timezone=zone,
+            )
         )
+    _befriend(session, before, users, rng)
+    for user, (_, _, _, languages) in zip(users, cast, strict=True):
         _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
     return len(cast)
+
+
+def _befriend(session: Session, ctx: Context, users: list[User], rng: random.Random) -> None:
+    """Each learner is friends with the next two in the cast and one more at random; the
+    last three have asked the first learner and wait for an answer."""
+    pairs: set[tuple[int, int]] = set()
+    n = len(users)
+    for i in range(n):
+        for j in (i + 1, i + 2, rng.randrange(n)):
+            if j % n != i and n > 3:
+                pairs.add((min(i, j % n), max(i, j % n)))
+    waiting = {(0, k) for k in range(max(n - 3, 1), n)}
+    for i, j in sorted(pairs - waiting):
+        request = friends_service.send_friend_request(
+            session, ctx, users[i], username=users[j].username
+        )
+        if request.status == RequestStatus.PENDING:
+            friends_service.accept_friend_request(session, ctx, users[j], request.id)
+    for _, k in sorted(waiting & {(0, k) for k in range(1, n)}):
+        friends_service.send_friend_request(session, ctx, users[k], username=users[0].username)
 
 
 def _practise(

@@ -1,7 +1,7 @@
 """The accounts API as a client sees it: sign-up, sign-in, sessions, the own account, avatars."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,26 +10,22 @@ from httpx2 import Response
 
 from tests.conftest import START
 from tests.factories import PASSWORD, auth, sign_up, signed_up
+from tests.http import assert_problem, instant
 from zeal.clock import FixedClock
 from zeal.config import Settings
 
-PROBLEM = "application/problem+json"
 GENERATED = re.compile(r"^[a-z]+_[a-z]+\d{4}$")
 HEX_COLOUR = re.compile(r"^#[0-9A-F]{6}$")
-ME_FIELDS = {"id", "username", "display_name", "email", "timezone", "avatar", "created_at"}
-
-
-def assert_problem(response: Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM)
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
-    return body
-
-
-def instant(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+ME_FIELDS = {
+    "id",
+    "username",
+    "display_name",
+    "email",
+    "timezone",
+    "avatar",
+    "social",
+    "created_at",
+}
 
 
 def me(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
@@ -69,6 +65,7 @@ class TestSignUp:
         assert user["display_name"] == user["username"]
         assert user["timezone"] == "UTC"
         assert user["email"] == "ada@example.com"
+        assert user["social"] == {"discoverable": True, "accept_requests": True}
         assert instant(user["created_at"]) == START
         options = catalog(client)
         assert user["avatar"]["image"] in {image["name"] for image in options["images"]}

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.factories import signed_up
+from tests.http import assert_problem
 from zeal.accounts import service as accounts_service
 from zeal.clock import FixedClock
 from zeal.context import Context
@@ -23,12 +24,6 @@ def stored_rows(db: Database) -> tuple[int, int, int]:
             session.scalar(select(func.count()).select_from(model)) or 0
             for model in (PracticeEvent, PracticeDay, UserLanguage)
         )
-
-
-def assert_problem(response: Any, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["code"] == code
 
 
 def api_key(db: Database, ctx: Context) -> tuple[int, str]:

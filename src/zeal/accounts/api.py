@@ -59,7 +59,8 @@ def read_me(user: CurrentUser) -> MeRead:
 
 @router.patch("/me")
 def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MeRead:
-    """Change display name, username, time zone or avatar; fields left out stay as they are."""
+    """Change display name, username, time zone, avatar or social settings; fields left out
+    stay as they are."""
     avatar = (
         accounts_service.AvatarChange(**body.avatar.model_dump())
         if body.avatar is not None
@@ -73,6 +74,8 @@ def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: Conte
         username=body.username,
         timezone=body.timezone,
         avatar=avatar,
+        discoverable=body.social.discoverable if body.social else None,
+        accepts_friend_requests=body.social.accept_requests if body.social else None,
     )
     return MeRead.of(updated)
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zeal.db import Base, UTCDateTime
@@ -20,15 +20,26 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(30))
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
+    # Lower-cased copy for case-insensitive prefix search.
+    display_name_key: Mapped[str] = mapped_column(String(50), index=True)
     timezone: Mapped[str] = mapped_column(String(64))
     avatar_image: Mapped[str] = mapped_column(String(30))
     avatar_character_color: Mapped[str] = mapped_column(String(7))
     avatar_background_color: Mapped[str] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Social settings: found by search, and open to friend requests.
+    discoverable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    accepts_friend_requests: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
 
     def set_username(self, username: str) -> None:
         self.username = username
         self.username_key = username.lower()
+
+    def set_display_name(self, display_name: str) -> None:
+        self.display_name = display_name
+        self.display_name_key = display_name.lower()
 
 
 class SessionToken(Base):

@@ -39,6 +39,36 @@ class UserCreate(Schema):
     timezone: str | None = Field(default=None, max_length=100, examples=["Europe/Copenhagen"])
 
 
+class SocialSettings(Schema):
+    discoverable: bool = Field(description="Whether other learners can find you by search.")
+    accept_requests: bool = Field(description="Whether other learners can send you requests.")
+
+
+class SocialUpdate(Schema):
+    discoverable: bool | None = None
+    accept_requests: bool | None = None
+
+
+class PublicUser(Schema):
+    """What any signed-in learner may see of another: never the e-mail address."""
+
+    username: str
+    display_name: str
+    avatar: AvatarRead
+
+    @classmethod
+    def of(cls, user: User) -> "PublicUser":
+        return cls(username=user.username, display_name=user.display_name, avatar=avatar_of(user))
+
+
+def avatar_of(user: User) -> AvatarRead:
+    return AvatarRead(
+        image=user.avatar_image,
+        character_color=user.avatar_character_color,
+        background_color=user.avatar_background_color,
+    )
+
+
 class MeRead(Schema):
     """The learner's own account; `email` is shown to its owner only."""
 
@@ -48,6 +78,7 @@ class MeRead(Schema):
     email: str
     timezone: str
     avatar: AvatarRead
+    social: SocialSettings
     created_at: datetime
 
     @classmethod
@@ -58,10 +89,9 @@ class MeRead(Schema):
             display_name=user.display_name,
             email=user.email,
             timezone=user.timezone,
-            avatar=AvatarRead(
-                image=user.avatar_image,
-                character_color=user.avatar_character_color,
-                background_color=user.avatar_background_color,
+            avatar=avatar_of(user),
+            social=SocialSettings(
+                discoverable=user.discoverable, accept_requests=user.accepts_friend_requests
             ),
             created_at=user.created_at,
         )
@@ -74,6 +104,7 @@ class MeUpdate(Schema):
     username: str | None = Field(default=None, max_length=100)
     timezone: str | None = Field(default=None, max_length=100)
     avatar: AvatarUpdate | None = None
+    social: SocialUpdate | None = None
 
 
 class SessionCreate(Schema):

@@ -108,7 +108,6 @@ def create_user(
         user = User(
             email=email,
             password_hash=password_hash,
-            display_name=name or handle,
             timezone=zone,
             avatar_image=image,
             avatar_character_color=character,
@@ -116,6 +115,7 @@ def create_user(
             created_at=ctx.clock.now(),
         )
         user.set_username(handle)
+        user.set_display_name(name or handle)
         try:
             with session.begin_nested():
                 session.add(user)
@@ -213,6 +213,8 @@ def update_profile(
     username: str | None = None,
     timezone: str | None = None,
     avatar: AvatarChange | None = None,
+    discoverable: bool | None = None,
+    accepts_friend_requests: bool | None = None,
 ) -> User:
     """Change only what was given: a field left out keeps its value (the avatar too)."""
     new_name = usernames.check_username(username) if username is not None else None
@@ -235,7 +237,11 @@ def update_profile(
         user.timezone = timezone
         practice_service.restore_streaks_after_move(session, user)
     if display_name is not None:
-        user.display_name = display_name
+        user.set_display_name(display_name)
+    if discoverable is not None:
+        user.discoverable = discoverable
+    if accepts_friend_requests is not None:
+        user.accepts_friend_requests = accepts_friend_requests
     if avatar is not None:
         user.avatar_image = avatar.image or user.avatar_image
         user.avatar_character_color = _colour(avatar.character_color) or user.avatar_character_color

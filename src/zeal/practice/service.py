@@ -4,18 +4,19 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.accounts.queries import lock_user
 from zeal.clock import local_date
 from zeal.context import Context
+from zeal.friends import friend_streaks
 from zeal.practice import activities, errors
 from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
+from zeal.practice.ledger import run_length_ending_at
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day, current_streak
 
@@ -96,11 +97,12 @@ def record_practice(
     practice_day = _practice_day(session, user.id, practice.language, day)
     counted_before = practice_day.counts_for_streak
     activities.add_to_day(practice_day, kind, outcome, practice.duration_seconds)
-    if not counted_before and activities.meets_minimum(
-        practice_day, ctx.settings.min_daily_seconds
-    ):
+    minimum = ctx.settings.min_daily_seconds
+    if not counted_before and activities.meets_minimum(practice_day, minimum):
         practice_day.counts_for_streak = True
         _extend_streak(session, user_language, day)
+        if not _practised_in_another_language(session, user.id, practice.language, day):
+            friend_streaks.on_new_practice_day(session, user.id, day)
 
     today = local_date(user, ctx.clock.now())
     today_row = (
@@ -199,20 +201,7 @@ def _streak_days_before(session: Session, ul: UserLanguage, day: date) -> int:
 
 def _run_ending_at(session: Session, ul: UserLanguage, end: date) -> int:
     """Length of the run of streak days in the ledger that ends on `end` (0 if none does)."""
-    count, expected = 0, end
-    while True:
-        chunk = session.scalars(
-            _streak_days(ul)
-            .where(PracticeDay.day <= expected)
-            .order_by(PracticeDay.day.desc())
-            .limit(256)
-        ).all()
-        for found in chunk:
-            if found != expected:
-                return count
-            count, expected = count + 1, expected - ONE_DAY
-        if len(chunk) < 256:
-            return count
+    return run_length_ending_at(session, _streak_days(ul), end)
 
 
 def _streak_days_after(session: Session, ul: UserLanguage, day: date) -> int:
@@ -233,7 +222,23 @@ def _streak_days_after(session: Session, ul: UserLanguage, day: date) -> int:
     return count
 
 
-def _streak_days(ul: UserLanguage) -> Any:
+def _practised_in_another_language(
+    session: Session, user_id: int, language: str, day: date
+) -> bool:
+    other_language = session.scalar(
+        select(PracticeDay.language)
+        .where(
+            PracticeDay.user_id == user_id,
+            PracticeDay.day == day,
+            PracticeDay.language != language,
+            PracticeDay.counts_for_streak.is_(True),
+        )
+        .limit(1)
+    )
+    return other_language is not None
+
+
+def _streak_days(ul: UserLanguage) -> Select[tuple[date]]:
     return select(PracticeDay.day).where(
         PracticeDay.user_id == ul.user_id,
         PracticeDay.language == ul.language,
@@ -308,16 +313,32 @@ def _view_from_json(text: str | None) -> StreakView:
 
 def list_streaks(session: Session, ctx: Context, user: User) -> list[StreakView]:
     """Every language the learner practises, longest current streak first. Two queries."""
-    today = local_date(user, ctx.clock.now())
-    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id == user.id)).all()
+    return streaks_of(session, ctx, [user])[user.id]
+
+
+def streaks_of(session: Session, ctx: Context, users: list[User]) -> dict[int, list[StreakView]]:
+    """Each learner's streaks as seen on their own today; two queries for any number."""
+    now = ctx.clock.now()
+    todays = {user.id: local_date(user, now) for user in users}
+    if not todays:
+        return {}
+    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id.in_(todays))).all()
     today_rows = {
-        row.language: row
+        (row.user_id, row.language): row
         for row in session.scalars(
-            select(PracticeDay).where(PracticeDay.user_id == user.id, PracticeDay.day == today)
+            select(PracticeDay).where(
+                PracticeDay.user_id.in_(todays), PracticeDay.day.in_(set(todays.values()))
+            )
         )
+        if row.day == todays[row.user_id]
     }
-    views = [_view(ul, today, today_rows.get(ul.language)) for ul in languages]
-    return sorted(views, key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
+    views: dict[int, list[StreakView]] = {user_id: [] for user_id in todays}
+    for ul in languages:
+        today_row = today_rows.get((ul.user_id, ul.language))
+        views[ul.user_id].append(_view(ul, todays[ul.user_id], today_row))
+    for user_views in views.values():
+        user_views.sort(key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
+    return views
 
 
 def best_current_streak(session: Session, ctx: Context, user: User) -> int:

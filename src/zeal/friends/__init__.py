@@ -1,0 +1,1 @@
+"""Friends: requests, friendships with their friend streaks, blocks, search and profiles."""

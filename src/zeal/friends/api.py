@@ -1,0 +1,188 @@
+"""Routes for search, friend requests, friends, blocks and profiles."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from zeal.accounts.models import User
+from zeal.accounts.schemas import PublicUser
+from zeal.deps import ContextDep, CurrentUser, SessionDep
+from zeal.friends import service as friends_service
+from zeal.friends.models import FriendRequest
+from zeal.friends.schemas import (
+    BlockList,
+    BlockRead,
+    FriendList,
+    FriendRead,
+    FriendRequestCount,
+    FriendRequestList,
+    FriendRequestRead,
+    LearnerList,
+    ProfileRead,
+    SearchResult,
+    SearchResults,
+    UsernameBody,
+)
+from zeal.practice import service as practice_service
+
+router = APIRouter(prefix="/v1", tags=["friends"])
+
+UsernamePath = Annotated[str, Path(max_length=100)]
+
+
+def _read(request: FriendRequest, me: User, other: User) -> FriendRequestRead:
+    sender, receiver = (me, other) if request.sender_id == me.id else (other, me)
+    return FriendRequestRead.of(request, sender, receiver)
+
+
+@router.get("/users")
+def search_learners(
+    user: CurrentUser,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=100, description="Username or display-name prefix.")],
+    limit: Annotated[int, Query(ge=1, le=friends_service.MAX_SEARCH_RESULTS)] = 20,
+) -> SearchResults:
+    """Find learners by the start of their username or display name (at least 2 characters)."""
+    found = friends_service.search(session, user, query=q, limit=limit)
+    return SearchResults(
+        results=[
+            SearchResult(**PublicUser.of(other).model_dump(), relation=relation)
+            for other, relation in found
+        ]
+    )
+
+
+@router.post("/friend-requests", status_code=status.HTTP_201_CREATED)
+def send_friend_request(
+    body: UsernameBody, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> FriendRequestRead:
+    """Ask a learner to be friends; if they already asked you, you are friends at once
+    (the request comes back `accepted`)."""
+    request = friends_service.send_friend_request(session, ctx, user, username=body.username)
+    receiver = session.get(User, request.receiver_id)
+    assert receiver is not None
+    return _read(request, user, receiver)
+
+
+@router.get("/friend-requests")
+def list_friend_requests(
+    user: CurrentUser,
+    session: SessionDep,
+    direction: Literal["received", "sent"] = "received",
+) -> FriendRequestList:
+    """Pending requests you received (default) or sent, newest first."""
+    pending = friends_service.pending_requests(session, user, received=direction == "received")
+    return FriendRequestList(
+        direction=direction, requests=[_read(p.request, user, p.other) for p in pending]
+    )
+
+
+@router.get("/friend-requests/count")
+def count_friend_requests(user: CurrentUser, session: SessionDep) -> FriendRequestCount:
+    """How many requests wait for your answer (for a badge on the app's bell)."""
+    return FriendRequestCount(
+        pending_received=friends_service.count_received_requests(session, user)
+    )
+
+
+def _answer(request_id: int, user: User, session: SessionDep) -> FriendRequestRead:
+    request = session.get(FriendRequest, request_id)
+    assert request is not None
+    other = session.get(
+        User, request.sender_id if request.receiver_id == user.id else request.receiver_id
+    )
+    assert other is not None
+    return _read(request, user, other)
+
+
+@router.post("/friend-requests/{request_id}/accept")
+def accept_friend_request(
+    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> FriendRequestRead:
+    """Accept a request you received: you are friends from now on."""
+    friends_service.accept_friend_request(session, ctx, user, request_id)
+    return _answer(request_id, user, session)
+
+
+@router.post("/friend-requests/{request_id}/reject")
+def reject_friend_request(
+    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> FriendRequestRead:
+    """Decline a request you received."""
+    friends_service.reject_friend_request(session, ctx, user, request_id)
+    return _answer(request_id, user, session)
+
+
+@router.delete("/friend-requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
+def cancel_friend_request(
+    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Withdraw a request you sent."""
+    friends_service.cancel_friend_request(session, ctx, user, request_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/friends")
+def list_my_friends(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> FriendList:
+    """Your friends, with friend streaks and each friend's streak per language."""
+    friends = friends_service.list_friends(session, ctx, user)
+    streaks = practice_service.streaks_of(session, ctx, [friend.user for friend in friends])
+    return FriendList(
+        friends=[FriendRead.of_friend(friend, streaks[friend.user.id]) for friend in friends]
+    )
+
+
+@router.delete("/me/friends/{username}", status_code=status.HTTP_204_NO_CONTENT)
+def unfriend(
+    username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """End a friendship (kept as history; befriending again starts a new friend streak)."""
+    friends_service.unfriend(session, ctx, user, username=username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/me/blocks", status_code=status.HTTP_201_CREATED, responses={200: {}})
+def block_learner(
+    body: UsernameBody, user: CurrentUser, session: SessionDep, ctx: ContextDep, response: Response
+) -> BlockRead:
+    """Block a learner: ends your friendship and pending requests; each of you disappears for
+    the other. Blocking again changes nothing (200)."""
+    blocked, row, created = friends_service.block(session, ctx, user, username=body.username)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return BlockRead(**PublicUser.of(blocked).model_dump(), blocked_at=row.created_at)
+
+
+@router.delete("/me/blocks/{username}", status_code=status.HTTP_204_NO_CONTENT)
+def unblock_learner(username: UsernamePath, user: CurrentUser, session: SessionDep) -> Response:
+    """Lift a block (friendship and requests do not come back)."""
+    friends_service.unblock(session, user, username=username)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/blocks")
+def list_blocks(user: CurrentUser, session: SessionDep) -> BlockList:
+    """The learners you blocked, most recent first."""
+    return BlockList(
+        blocked=[
+            BlockRead(**PublicUser.of(other).model_dump(), blocked_at=row.created_at)
+            for other, row in friends_service.list_blocks(session, user)
+        ]
+    )
+
+
+@router.get("/users/{username}")
+def read_profile(
+    username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> ProfileRead:
+    """A learner's profile, as much as you may see of it."""
+    return ProfileRead.of(friends_service.profile(session, ctx, user, username=username))
+
+
+@router.get("/users/{username}/friends")
+def read_friends_of(
+    username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> LearnerList:
+    """A friend's friends (only friends may look)."""
+    learners = friends_service.friends_of(session, ctx, user, username=username)
+    return LearnerList(learners=[PublicUser.of(learner) for learner in learners])

@@ -1,0 +1,46 @@
+"""Deleting a learner leaves nothing of theirs behind in any table (B26: the predecessor's
+account deletion failed or left orphans in the gamification tables)."""
+
+from sqlalchemy import delete, func, or_, select
+
+import zeal.models as models
+from tests.factories import make_friends, make_learner, practise
+from zeal.context import Context
+from zeal.db import Database
+from zeal.friends import service as friends_service
+
+
+def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None:
+    leaving, friend, other = (make_learner(db, ctx) for _ in range(3))
+    make_friends(db, ctx, leaving, friend)
+    practise(db, ctx, leaving)
+    with db.transaction() as session:
+        me = session.get(models.User, leaving.id)
+        assert me is not None
+        friends_service.send_friend_request(session, ctx, me, username=other.username)
+        friends_service.block(session, ctx, me, username=friend.username)
+        friends_service.send_friend_request(
+            session, ctx, session.get(models.User, other.id), username=friend.username
+        )
+    with db.transaction() as session:
+        session.execute(delete(models.User).where(models.User.id == leaving.id))
+
+    owned = {
+        models.SessionToken: [models.SessionToken.user_id],
+        models.PracticeEvent: [models.PracticeEvent.user_id],
+        models.PracticeDay: [models.PracticeDay.user_id],
+        models.UserLanguage: [models.UserLanguage.user_id],
+        models.Friendship: [models.Friendship.user_low_id, models.Friendship.user_high_id],
+        models.FriendRequest: [models.FriendRequest.sender_id, models.FriendRequest.receiver_id],
+        models.Block: [models.Block.blocker_id, models.Block.blocked_id],
+    }
+    with db.transaction(write=False) as session:
+        for model, columns in owned.items():
+            left = session.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(or_(*(column == leaving.id for column in columns)))
+            )
+            assert left == 0, model.__tablename__
+        # The others' own data stays.
+        assert session.scalar(select(func.count()).select_from(models.FriendRequest)) == 1
