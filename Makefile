@@ -27,6 +27,7 @@ test: $(STAMP)
 ## Benchmarks; they print their figures.
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.friends
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
