@@ -28,6 +28,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.friends
+	$(BIN)/python -m bench.badges
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

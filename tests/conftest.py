@@ -19,7 +19,7 @@ import zeal.models  # noqa: F401
 from zeal import migrations
 from zeal.app import create_app
 from zeal.clock import FixedClock
-from zeal.config import Settings
+from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import Base, Database, normalise_url
 
@@ -103,13 +103,28 @@ def database(database_url: str) -> Iterator[Database]:
     db.dispose()
 
 
+# The badge catalog is loaded by the migrations and kept between tests.
+CATALOG_TABLES = {"metric", "badge"}
+
+
 @pytest.fixture
 def db(database: Database) -> Iterator[Database]:
-    """The backend's database, emptied after the test."""
+    """The backend's database, emptied after the test (all but the badge catalog)."""
     yield database
     with database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in CATALOG_TABLES:
+                session.execute(delete(table))
+
+
+@pytest.fixture
+def catalog_edits(db: Database) -> Iterator[Database]:
+    """For tests that change the badge catalog: the default one is back afterwards."""
+    yield db
+    with db.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
             session.execute(delete(table))
+    assert migrations.ensure_default_catalog(db.engine.url.render_as_string(hide_password=False))
 
 
 @pytest.fixture
@@ -131,3 +146,14 @@ def ctx(settings: Settings, clock: FixedClock) -> Context:
 def client(db: Database, settings: Settings, clock: FixedClock) -> Iterator[TestClient]:
     with TestClient(create_app(settings, clock)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def cli_env(db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The environment a `zeal` command reads: this backend's database, cheap hashing."""
+    monkeypatch.setenv("ZEAL_DATABASE_URL", database_url)
+    for name, value in (("TIME_COST", "1"), ("MEMORY_KIB", "8"), ("PARALLELISM", "1")):
+        monkeypatch.setenv(f"ZEAL_PASSWORD_{name}", value)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -7,7 +7,9 @@ from sqlalchemy import event, func, select
 
 from tests.conftest import make_settings
 from tests.factories import signed_up
+from zeal.accounts import service as accounts_service
 from zeal.app import create_app
+from zeal.context import Context
 from zeal.db import Database
 from zeal.practice.models import PracticeEvent
 
@@ -62,3 +64,23 @@ def test_the_openapi_document_lists_the_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/v1/users", "/v1/sessions", "/v1/me", "/v1/me/practice-events", "/v1/health"):
         assert path in paths
+
+
+def test_ids_no_database_can_hold_are_malformed_not_a_crash(
+    client: TestClient, db: Database, ctx: Context
+) -> None:
+    _, headers = signed_up(client)
+    with db.transaction() as session:
+        secret, _ = accounts_service.create_api_key(session, ctx, name="platform")
+    too_big = 2**63
+    for response in (
+        client.post(f"/v1/friend-requests/{too_big}/accept", headers=headers),
+        client.delete(f"/v1/friend-requests/{too_big}", headers=headers),
+        client.post(
+            f"/v1/users/{too_big}/practice-events",
+            headers={"X-API-Key": secret},
+            json={"type": "reading", "language": "es"},
+        ),
+    ):
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "validation_error"

@@ -1,15 +1,11 @@
 """The `zeal` command: API keys and the demo world."""
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from zeal import cli
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
-from zeal.config import get_settings
 from zeal.db import Database
 from zeal.friends.models import FriendRequest, Friendship
 from zeal.practice.models import PracticeDay
@@ -17,17 +13,7 @@ from zeal.practice.models import PracticeDay
 runner = CliRunner()
 
 
-@pytest.fixture
-def env(db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("ZEAL_DATABASE_URL", database_url)
-    for name, value in (("TIME_COST", "1"), ("MEMORY_KIB", "8"), ("PARALLELISM", "1")):
-        monkeypatch.setenv(f"ZEAL_PASSWORD_{name}", value)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def test_an_api_key_is_printed_once_works_and_can_be_revoked(env: None, db: Database) -> None:
+def test_an_api_key_is_printed_once_works_and_can_be_revoked(cli_env: None, db: Database) -> None:
     created = runner.invoke(cli.app, ["api-keys", "create", "school platform"])
     assert created.exit_code == 0, created.output
     secret = created.stdout.strip().rsplit(" ", 1)[-1]
@@ -41,7 +27,7 @@ def test_an_api_key_is_printed_once_works_and_can_be_revoked(env: None, db: Data
     assert runner.invoke(cli.app, ["api-keys", "revoke", str(key.id)]).exit_code == 1
 
 
-def test_the_demo_world_loads_once(env: None, db: Database) -> None:
+def test_the_demo_world_loads_once(cli_env: None, db: Database) -> None:
     first = runner.invoke(cli.app, ["demo", "--learners", "8", "--days", "10"])
     assert first.exit_code == 0, first.output
     assert "8 learners" in first.stdout

@@ -4,9 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from zeal import health, problems
 from zeal.accounts import api as accounts_api
+from zeal.badges import api as badges_api
 from zeal.clock import Clock, SystemClock
 from zeal.config import Settings, get_settings
 from zeal.context import Context
@@ -35,6 +37,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.context = Context(settings=settings, clock=clock or SystemClock())
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for router in (health.router, accounts_api.router, practice_api.router, friends_api.router):
+    routers = (
+        health.router,
+        accounts_api.router,
+        practice_api.router,
+        friends_api.router,
+        badges_api.router,
+    )
+    for router in routers:
         app.include_router(router)
+    app.mount("/static", StaticFiles(packages=[("zeal", "static")]), name="static")
     return app

@@ -1,11 +1,13 @@
 """The `zeal` command: serve, migrate, load the demo world, manage platform API keys."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from zeal import demo, migrations
 from zeal.accounts import service as accounts_service
+from zeal.badges import catalog, catch_up
 from zeal.config import get_settings
 from zeal.context import Context
 from zeal.db import Database
@@ -16,8 +18,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.")
 keys_app = typer.Typer(help="Platform API keys (X-API-Key).")
+badges_app = typer.Typer(help="The badge catalog and catching up on awards.")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="api-keys")
+app.add_typer(badges_app, name="badges")
 
 
 @app.command()
@@ -110,6 +114,73 @@ def revoke_key(key_id: int) -> None:
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(1)
     typer.echo(f"api key {key_id} revoked")
+
+
+def _print_catch_up(report: catch_up.CatchUpReport, dry_run: bool) -> None:
+    verb = "would get" if dry_run else "got"
+    for username, names in sorted(report.awards.items()):
+        typer.echo(f"  {username} {verb}: {', '.join(names)}")
+    typer.echo(
+        f"{report.learners} learners checked; {report.badges} badges "
+        f"{'would be ' if dry_run else ''}awarded to {len(report.awards)} learners"
+    )
+
+
+@badges_app.command("load")
+def load_badges(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    dry_run: Annotated[bool, typer.Option(help="Check and report; change nothing.")] = False,
+) -> None:
+    """Load a catalog file (idempotent), then award what learners already qualify for."""
+    try:
+        specs = catalog.parse_file(file)
+    except catalog.CatalogError as exc:
+        typer.echo(f"{file}: the catalog has {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  - {problem}", err=True)
+        raise typer.Exit(1) from None
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            report = catalog.load(session, specs)
+            typer.echo(
+                f"catalog: {len(report.created)} created, {len(report.updated)} updated"
+                + (f", {len(report.kept)} kept (not in the file)" if report.kept else "")
+            )
+            for line in report.created:
+                typer.echo(f"  + {line}")
+            for line in report.updated:
+                typer.echo(f"  ~ {line}")
+            awarded = catch_up.catch_up(session, Context(settings), dry_run=dry_run)
+            _print_catch_up(awarded, dry_run)
+            if dry_run:
+                session.rollback()
+                typer.echo("dry run: nothing was changed")
+    finally:
+        database.dispose()
+
+
+@badges_app.command("recompute")
+def recompute_badges(
+    dry_run: Annotated[
+        bool, typer.Option(help="Print who would get what; change nothing.")
+    ] = False,
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000)] = 500,
+) -> None:
+    """Award every badge learners already qualify for (counters rebuilt from the ledger)."""
+    settings = get_settings()
+    database = Database(settings.database_url)
+    try:
+        with database.transaction(write=not dry_run) as session:
+            report = catch_up.catch_up(
+                session, Context(settings), dry_run=dry_run, batch_size=batch_size
+            )
+            _print_catch_up(report, dry_run)
+            if dry_run:
+                session.rollback()
+    finally:
+        database.dispose()
 
 
 if __name__ == "__main__":

@@ -62,11 +62,16 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def local_datetime(user: HasTimezone, instant: datetime) -> datetime:
+    """`instant` on the learner's own wall clock (their IANA time zone)."""
+    if instant.tzinfo is None:
+        raise ValueError("local times need a timezone-aware instant")
+    return instant.astimezone(_zone(user.timezone))
+
+
 def local_date(user: HasTimezone, instant: datetime) -> date:
     """The calendar day `instant` falls on in the learner's own IANA time zone.
 
     Every rule that speaks of "a day" (streaks, practice days, today) goes through here.
     """
-    if instant.tzinfo is None:
-        raise ValueError("local_date needs a timezone-aware instant")
-    return instant.astimezone(_zone(user.timezone)).date()
+    return local_datetime(user, instant).date()

@@ -1,17 +1,22 @@
 """Imports every table, so Base.metadata is complete (Alembic and the drift test read it)."""
 
 from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 
 __all__ = [
     "ApiKey",
+    "Badge",
     "Block",
     "FriendRequest",
     "Friendship",
+    "Metric",
     "PracticeDay",
     "PracticeEvent",
     "SessionToken",
     "User",
+    "UserBadge",
     "UserLanguage",
+    "UserMetric",
 ]

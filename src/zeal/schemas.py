@@ -1,6 +1,14 @@
 """The base for every request and response model."""
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
+
+# Row ids as clients may send them: what every backend's INTEGER column can hold.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class Schema(BaseModel):

@@ -37,6 +37,7 @@ PROFILE_FIELDS = {
     "streaks",
     "friends_since",
     "friend_streak",
+    "badges",  # achieved badges are public to every signed-in learner
 }
 TODAY = START.date().isoformat()
 

@@ -1,30 +1,11 @@
 """Reading friends costs a fixed number of queries, however many friends there are."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from tests.factories import auth, make_friends, make_learner, practise
+from tests.statements import counted
 from zeal.context import Context
 from zeal.db import Database
-
-
-@contextmanager
-def counted(client: TestClient) -> Iterator[list[str]]:
-    engine = client.app.state.database.engine  # type: ignore[attr-defined]
-    statements: list[str] = []
-
-    def count(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def statements_for_friends(client: TestClient, db: Database, ctx: Context, n: int) -> int:

@@ -24,6 +24,7 @@ from zeal.accounts.errors import (
 )
 from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.accounts.queries import find_by_login, find_by_username, lock_user
+from zeal.badges import service as badges_service
 from zeal.clock import is_timezone
 from zeal.context import Context
 from zeal.practice import service as practice_service
@@ -253,6 +254,8 @@ def update_profile(
             session.flush()
     except IntegrityError:
         raise UsernameTaken(f"'{new_name}' was just taken by someone else.") from None
+    if display_name is not None or avatar is not None:
+        badges_service.on_profile_customised(session, ctx, user.id)
     return user
 
 

@@ -24,6 +24,7 @@ from zeal.friends.schemas import (
     UsernameBody,
 )
 from zeal.practice import service as practice_service
+from zeal.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["friends"])
 
@@ -97,7 +98,7 @@ def _answer(request_id: int, user: User, session: SessionDep) -> FriendRequestRe
 
 @router.post("/friend-requests/{request_id}/accept")
 def accept_friend_request(
-    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+    request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
     """Accept a request you received: you are friends from now on."""
     friends_service.accept_friend_request(session, ctx, user, request_id)
@@ -106,7 +107,7 @@ def accept_friend_request(
 
 @router.post("/friend-requests/{request_id}/reject")
 def reject_friend_request(
-    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+    request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
     """Decline a request you received."""
     friends_service.reject_friend_request(session, ctx, user, request_id)
@@ -115,7 +116,7 @@ def reject_friend_request(
 
 @router.delete("/friend-requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
 def cancel_friend_request(
-    request_id: int, user: CurrentUser, session: SessionDep, ctx: ContextDep
+    request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
     """Withdraw a request you sent."""
     friends_service.cancel_friend_request(session, ctx, user, request_id)

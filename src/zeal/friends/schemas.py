@@ -7,6 +7,7 @@ from pydantic import Field
 
 from zeal.accounts.models import User
 from zeal.accounts.schemas import AvatarRead, PublicUser, avatar_of
+from zeal.badges.schemas import AchievedBadge
 from zeal.friends.friend_streaks import FriendStreakView
 from zeal.friends.models import FriendRequest
 from zeal.friends.service import Friend, Profile, Relation
@@ -142,6 +143,7 @@ class ProfileRead(Schema):
     streaks: list[LanguageStreak] | None
     friends_since: datetime | None
     friend_streak: FriendStreak | None
+    badges: list[AchievedBadge] = Field(description="Achieved badges, newest first.")
 
     @classmethod
     def of(cls, profile: Profile) -> "ProfileRead":
@@ -159,4 +161,5 @@ class ProfileRead(Schema):
             ),
             friends_since=profile.friendship.created_at if profile.friendship else None,
             friend_streak=FriendStreak.of(profile.friend_streak) if profile.friend_streak else None,
+            badges=[AchievedBadge.of(*row) for row in profile.badges],
         )

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.accounts.queries import find_by_username, lock_user
+from zeal.badges import service as badges_service
+from zeal.badges.models import Badge, Metric, UserBadge
 from zeal.clock import local_date
 from zeal.context import Context
 from zeal.friends import errors, friend_streaks
@@ -259,6 +261,7 @@ def befriend(session: Session, ctx: Context, a: User, b: User) -> Friendship:
             raise
         return existing
     friend_streaks.start_friend_streak(session, friendship)
+    badges_service.on_friends_changed(session, ctx, [low.id, high.id])
     return friendship
 
 
@@ -268,13 +271,17 @@ def unfriend(session: Session, ctx: Context, user: User, *, username: str) -> No
     friendship = active_friendship(session, user.id, other.id)
     if friendship is None:
         raise errors.NotFriends(f"You and '{other.username}' are not friends.")
-    _end(friendship, ctx)
+    _end(session, friendship, ctx)
 
 
-def _end(friendship: Friendship, ctx: Context) -> None:
+def _end(session: Session, friendship: Friendship, ctx: Context) -> None:
     # Kept for history (past boards show who was friends then); a new friendship is a new row.
     friendship.ended_at = ctx.clock.now()
     friendship.active_pair = None
+    session.flush()
+    badges_service.on_friends_changed(
+        session, ctx, [friendship.user_low_id, friendship.user_high_id]
+    )
 
 
 @dataclass(frozen=True)
@@ -349,7 +356,7 @@ def block(session: Session, ctx: Context, user: User, *, username: str) -> tuple
     session.add(row)
     friendship = active_friendship(session, user.id, other.id)
     if friendship is not None:
-        _end(friendship, ctx)
+        _end(session, friendship, ctx)
     pending = _pending_request(session, user.id, other.id)
     if pending is not None:
         _close(pending, RequestStatus.WITHDRAWN, ctx)
@@ -466,14 +473,16 @@ class Profile:
     streaks: list[StreakView] | None
     friendship: Friendship | None
     friend_streak: FriendStreakView | None
+    badges: list[tuple[UserBadge, Badge, Metric]]
 
 
 def profile(session: Session, ctx: Context, viewer: User, *, username: str) -> Profile:
     user = visible_learner(session, viewer, username)
     rel = relation(session, viewer, user)
+    badges = badges_service.achieved(session, user.id)
     if rel not in (Relation.SELF, Relation.FRIEND):
-        return Profile(user, rel, None, None, None)
+        return Profile(user, rel, None, None, None, badges)
     streaks = practice_service.list_streaks(session, ctx, user)
     pair = friend_streak_with(session, ctx, viewer, user) if rel is Relation.FRIEND else None
     friendship, streak = pair if pair else (None, None)
-    return Profile(user, rel, streaks, friendship, streak)
+    return Profile(user, rel, streaks, friendship, streak, badges)

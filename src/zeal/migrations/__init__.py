@@ -4,7 +4,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import select
 
+from zeal.badges.models import Metric
 from zeal.db import normalise_url
 
 HERE = Path(__file__).parent
@@ -20,4 +22,27 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the migrations; a database with no badge catalog yet gets the default one."""
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":
+        ensure_default_catalog(url)
+
+
+def ensure_default_catalog(url: str) -> bool:
+    """Load Zeal's default catalog unless the database has one; True when it was loaded."""
+    from zeal.badges import catalog, catch_up
+    from zeal.config import Settings
+    from zeal.context import Context
+    from zeal.db import Database
+
+    database = Database(url)
+    try:
+        with database.transaction() as session:
+            if session.scalar(select(Metric.id).limit(1)) is not None:
+                return False
+            catalog.load(session, catalog.parse(catalog.default_catalog_text()))
+            # Learners from before badges existed get what their history earned.
+            catch_up.catch_up(session, Context(Settings(database_url=url)))
+            return True
+    finally:
+        database.dispose()

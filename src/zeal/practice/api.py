@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
 from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
 from zeal.practice import service as practice_service
@@ -18,6 +19,7 @@ from zeal.practice.schemas import (
     StreakRead,
 )
 from zeal.practice.service import Practice, RecordedPractice
+from zeal.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
@@ -29,7 +31,9 @@ def _respond(recorded: RecordedPractice, response: Response) -> PracticeRecorded
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
     return PracticeRecorded(
-        event=PracticeEventRead.of(recorded.event), streak=StreakRead.of(recorded.streak)
+        event=PracticeEventRead.of(recorded.event),
+        streak=StreakRead.of(recorded.streak),
+        new_badges=[NewBadge.of(badge) for badge in recorded.new_badges],
     )
 
 
@@ -63,7 +67,7 @@ def record_my_practice(
     "/users/{user_id}/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY
 )
 def record_practice_for_user(
-    user_id: int,
+    user_id: IdPath,
     body: PracticeEventCreate,
     key: PlatformKey,
     session: SessionDep,

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, Field
 
+from zeal.badges.schemas import NewBadge
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.models import PracticeDay, PracticeEvent
@@ -63,6 +64,7 @@ class StreakRead(Schema):
 class PracticeRecorded(Schema):
     event: PracticeEventRead
     streak: StreakRead
+    new_badges: list[NewBadge] = Field(description="Badges this event achieved.")
 
 
 class StreakList(Schema):

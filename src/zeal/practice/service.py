@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.accounts.queries import lock_user
+from zeal.badges import service as badges_service
+from zeal.badges.service import AwardedBadge
 from zeal.clock import local_date
 from zeal.context import Context
 from zeal.friends import friend_streaks
@@ -52,6 +54,7 @@ class StreakView:
 class RecordedPractice:
     event: PracticeEvent
     streak: StreakView
+    new_badges: list[AwardedBadge]
     replayed: bool
 
 
@@ -89,7 +92,8 @@ def record_practice(
                 raise errors.IdempotencyKeyReused(
                     "This idempotency key was already used for a different practice event."
                 )
-            return RecordedPractice(earlier, _view_from_json(earlier.result_json), replayed=True)
+            streak, badges = _result_from_json(earlier.result_json)
+            return RecordedPractice(earlier, streak, badges, replayed=True)
 
     day = local_date(user, occurred_at)
     # Both rows are looked up before either changes, so a new day is inserted once, complete.
@@ -109,6 +113,15 @@ def record_practice(
         practice_day if day == today else _find_day(session, user.id, practice.language, today)
     )
     view = _view(user_language, today, today_row)
+    new_badges = badges_service.on_practice(
+        session,
+        ctx,
+        user,
+        kind=kind,
+        outcome=outcome,
+        occurred_at=occurred_at,
+        new_streak_day=practice_day.counts_for_streak and not counted_before,
+    )
     event = PracticeEvent(
         user_id=user.id,
         type=kind.value,
@@ -120,13 +133,13 @@ def record_practice(
         idempotency_key=practice.idempotency_key,
         idempotency_key_hash=key_hash,
         request_fingerprint=fingerprint,
-        result_json=_view_to_json(view),
+        result_json=_result_to_json(view, new_badges),
         api_key_id=api_key_id,
         received_at=ctx.clock.now(),
     )
     session.add(event)
     session.flush()
-    return RecordedPractice(event, view, replayed=False)
+    return RecordedPractice(event, view, new_badges, replayed=False)
 
 
 def _check(ctx: Context, practice: Practice) -> tuple[PracticeType, Outcome | None, datetime]:
@@ -300,15 +313,18 @@ def _view(ul: UserLanguage, today: date, today_row: PracticeDay | None) -> Strea
     )
 
 
-def _view_to_json(view: StreakView) -> str:
-    return json.dumps(asdict(view), default=date.isoformat)
+def _result_to_json(view: StreakView, new_badges: list[AwardedBadge]) -> str:
+    """What an event produced, kept so a repeated idempotency key gets the same answer."""
+    result = {"streak": asdict(view), "new_badges": [asdict(b) for b in new_badges]}
+    return json.dumps(result, default=date.isoformat)
 
 
-def _view_from_json(text: str | None) -> StreakView:
-    data = json.loads(text or "{}")
+def _result_from_json(text: str) -> tuple[StreakView, list[AwardedBadge]]:
+    data = json.loads(text)
+    streak = data["streak"]
     for field in ("max_streak_date", "last_practice_date"):
-        data[field] = date.fromisoformat(data[field]) if data[field] else None
-    return StreakView(**data)
+        streak[field] = date.fromisoformat(streak[field]) if streak[field] else None
+    return StreakView(**streak), [AwardedBadge(**b) for b in data["new_badges"]]
 
 
 def list_streaks(session: Session, ctx: Context, user: User) -> list[StreakView]:

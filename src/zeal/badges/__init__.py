@@ -1,0 +1,1 @@
+"""Badges: a catalog of metrics and their levels, learners' metric values, and awarding."""

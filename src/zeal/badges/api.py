@@ -1,0 +1,60 @@
+"""Routes for reading badges and marking new ones seen."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Path
+
+from zeal.badges import service as badges_service
+from zeal.badges.schemas import (
+    AchievedBadge,
+    AchievedBadges,
+    MetricRead,
+    MyBadges,
+    SeenRequest,
+    SeenResult,
+    UnseenCount,
+)
+from zeal.deps import ContextDep, CurrentUser, SessionDep
+from zeal.friends import service as friends_service
+
+router = APIRouter(prefix="/v1", tags=["badges"])
+
+
+@router.get("/me/badges")
+def read_my_badges(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MyBadges:
+    """Every metric with your value, its badges (hidden ones once achieved) and the next one."""
+    board = badges_service.board(session, ctx, user)
+    return MyBadges(
+        unseen=badges_service.unseen_count(session, user.id),
+        metrics=[MetricRead.of(progress) for progress in board],
+    )
+
+
+@router.get("/me/badges/unseen-count")
+def count_unseen_badges(user: CurrentUser, session: SessionDep) -> UnseenCount:
+    """How many badges you achieved and have not looked at yet."""
+    return UnseenCount(unseen=badges_service.unseen_count(session, user.id))
+
+
+@router.post("/me/badges/seen")
+def mark_badges_seen(
+    user: CurrentUser,
+    session: SessionDep,
+    ctx: ContextDep,
+    body: Annotated[SeenRequest | None, Body()] = None,
+) -> SeenResult:
+    """Mark new badges seen: all of them, or the `badge_ids` given."""
+    ids = body.badge_ids if body is not None else None
+    marked = badges_service.mark_seen(session, ctx, user.id, ids)
+    return SeenResult(marked=marked, unseen=badges_service.unseen_count(session, user.id))
+
+
+@router.get("/users/{username}/badges")
+def read_learner_badges(
+    username: Annotated[str, Path(max_length=100)], user: CurrentUser, session: SessionDep
+) -> AchievedBadges:
+    """Badges a learner achieved, newest first (no progress values)."""
+    learner = friends_service.visible_learner(session, user, username)
+    return AchievedBadges(
+        badges=[AchievedBadge.of(*row) for row in badges_service.achieved(session, learner.id)]
+    )

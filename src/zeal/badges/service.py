@@ -1,0 +1,310 @@
+"""Metric values and badge awards.
+
+Every change that can move a metric (a practice event, a friendship starting or ending, a
+profile change) calls in here inside its own transaction, with the learner's row already
+locked, so values and awards are written once even when events arrive together; the unique
+(user, badge) constraint is the last word. Badges are never taken away.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from zeal.accounts.models import User
+from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
+from zeal.clock import local_date, local_datetime
+from zeal.context import Context
+from zeal.friends.models import Friendship
+from zeal.practice.activities import Outcome, PracticeType
+from zeal.practice.models import UserLanguage
+from zeal.practice.streaks import current_streak
+
+# Practice event type -> the counter metric it adds one to.
+COUNTED_EVENTS: dict[PracticeType, str] = {
+    PracticeType.WORD_TRANSLATED: "translated_words",
+    PracticeType.AUDIO_LESSON_COMPLETED: "completed_audio_lessons",
+    PracticeType.WORD_LEARNED: "learned_words",
+    PracticeType.ARTICLE_COMPLETED: "read_articles",
+}
+NIGHT_OWL_HOURS = range(0, 4)
+
+
+@dataclass(frozen=True)
+class AwardedBadge:
+    """A badge as announced the moment it is achieved."""
+
+    badge_id: int
+    metric: str
+    level: int
+    name: str
+    description: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class Change:
+    add: int = 0  # counters
+    set_to: int | None = None  # gauges and one-time metrics
+
+
+def apply_changes(
+    session: Session, ctx: Context, user_id: int, changes: dict[str, Change]
+) -> list[AwardedBadge]:
+    """Move the learner's metric values and award every badge a value reached (all levels it
+    passed, once each). Metrics the catalog does not have are ignored.
+
+    One read in the usual case: the catalog's badges for these metrics with the learner's
+    values. Ownership is read only when a value crosses a threshold, because every badge at or
+    below a stored value is owned already (catch-up keeps that true after catalog changes).
+    """
+    rows = session.execute(
+        select(Metric, Badge, UserMetric)
+        .join(Badge, Badge.metric_id == Metric.id)
+        .outerjoin(
+            UserMetric, (UserMetric.metric_id == Metric.id) & (UserMetric.user_id == user_id)
+        )
+        .where(Metric.code.in_(set(changes)))
+        .order_by(Metric.id, Badge.level)
+    ).all()
+    now = ctx.clock.now()
+    reached: list[tuple[Metric, Badge]] = []
+    seen: set[int] = set()
+    for metric, badge, row in rows:
+        if metric.id not in seen:
+            seen.add(metric.id)
+            old, new = _move(session, user_id, metric, row, changes[metric.code], now)
+        if old < badge.threshold <= new:
+            reached.append((metric, badge))
+    if not reached:
+        session.flush()
+        return []
+    owned = set(
+        session.scalars(
+            select(UserBadge.badge_id).where(
+                UserBadge.user_id == user_id,
+                UserBadge.badge_id.in_([badge.id for _, badge in reached]),
+            )
+        )
+    )
+    awarded = []
+    for metric, badge in reached:
+        if badge.id in owned:
+            continue  # a gauge that fell and rose again
+        session.add(UserBadge(user_id=user_id, badge_id=badge.id, achieved_at=now))
+        awarded.append(
+            AwardedBadge(
+                badge.id,
+                metric.code,
+                badge.level,
+                badge.name,
+                badge.achieved_description,
+                badge.icon,
+            )
+        )
+    session.flush()
+    return awarded
+
+
+def _move(
+    session: Session,
+    user_id: int,
+    metric: Metric,
+    row: UserMetric | None,
+    change: Change,
+    now: datetime,
+) -> tuple[int, int]:
+    """Write the metric's new value; (old, new)."""
+    if row is None:
+        row = UserMetric(user_id=user_id, metric_id=metric.id, value=0, updated_at=now)
+        session.add(row)
+    old = row.value
+    new = old + change.add if change.set_to is None else change.set_to
+    if new != old:
+        row.value, row.updated_at = new, now
+    return old, new
+
+
+# ---- what moves metrics ----------------------------------------------------------------------
+
+
+def best_current_streak(languages: Iterable[UserLanguage], today: date) -> int:
+    """The streak-days gauge: the longest streak alive today across the learner's languages."""
+    return max(
+        (current_streak(ul.daily_streak, ul.last_practice_date, today) for ul in languages),
+        default=0,
+    )
+
+
+def on_practice(
+    session: Session,
+    ctx: Context,
+    user: User,
+    *,
+    kind: PracticeType,
+    outcome: Outcome | None,
+    occurred_at: datetime,
+    new_streak_day: bool,
+) -> list[AwardedBadge]:
+    """After a practice event was booked. Most events move one counter or nothing, and then
+    cost nothing more: streak days and languages can only change when a language-day first
+    counts (`new_streak_day`)."""
+    changes: dict[str, Change] = {}
+    if kind in COUNTED_EVENTS:
+        changes[COUNTED_EVENTS[kind]] = Change(add=1)
+    if kind is PracticeType.EXERCISE and outcome is Outcome.CORRECT:
+        changes["correct_exercises"] = Change(add=1)
+    if new_streak_day:
+        languages = session.scalars(
+            select(UserLanguage).where(UserLanguage.user_id == user.id)
+        ).all()
+        today = local_date(user, ctx.clock.now())
+        changes["streak_days"] = Change(set_to=best_current_streak(languages, today))
+        if sum(1 for ul in languages if ul.last_practice_date is not None) >= 2:
+            changes["multilingual"] = Change(set_to=1)
+    if local_datetime(user, occurred_at).hour in NIGHT_OWL_HOURS:
+        changes["night_owl"] = Change(set_to=1)
+    return apply_changes(session, ctx, user.id, changes) if changes else []
+
+
+def count_friends(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Friendship)
+            .where(
+                or_(Friendship.user_low_id == user_id, Friendship.user_high_id == user_id),
+                Friendship.active_pair.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:
+    """A friendship began or ended: both learners' friend counts move (B11)."""
+    for user_id in sorted(set(user_ids)):
+        apply_changes(
+            session, ctx, user_id, {"friends": Change(set_to=count_friends(session, user_id))}
+        )
+
+
+def on_profile_customised(session: Session, ctx: Context, user_id: int) -> None:
+    apply_changes(session, ctx, user_id, {"profile_customised": Change(set_to=1)})
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BadgeState:
+    badge: Badge
+    achieved_at: datetime | None
+    seen: bool
+
+
+@dataclass(frozen=True)
+class MetricProgress:
+    metric: Metric
+    value: int
+    badges: list[BadgeState]  # hidden badges only once achieved
+    next_badge: Badge | None
+
+    @property
+    def last_achieved(self) -> datetime | None:
+        return max((b.achieved_at for b in self.badges if b.achieved_at), default=None)
+
+
+def board(session: Session, ctx: Context, user: User) -> list[MetricProgress]:
+    """Every metric with the learner's value, its badges and the next one to reach; metrics
+    with a recent achievement first, then in catalog order (B28). Five queries."""
+    user_id = user.id
+    rows = session.execute(
+        select(Metric, Badge)
+        .join(Badge, Badge.metric_id == Metric.id)
+        .order_by(Metric.position, Metric.id, Badge.level)
+    ).all()
+    values = dict(
+        session.execute(
+            select(UserMetric.metric_id, UserMetric.value).where(UserMetric.user_id == user_id)
+        ).all()
+    )
+    mine = {
+        row.badge_id: row
+        for row in session.scalars(select(UserBadge).where(UserBadge.user_id == user_id))
+    }
+    live = _live_values(session, ctx, user)
+    grouped: dict[int, tuple[Metric, list[Badge]]] = {}
+    for metric, badge in rows:
+        grouped.setdefault(metric.id, (metric, []))[1].append(badge)
+    progress = []
+    for metric, badges in grouped.values():
+        value = live.get(metric.code, values.get(metric.id, 0))
+        states = [
+            BadgeState(b, mine[b.id].achieved_at, mine[b.id].seen_at is not None)
+            if b.id in mine
+            else BadgeState(b, None, False)
+            for b in badges
+        ]
+        shown = [s for s in states if s.achieved_at or not s.badge.hidden]
+        if not shown:
+            continue
+        upcoming = [s.badge for s in states if not s.achieved_at and not s.badge.hidden]
+        progress.append(MetricProgress(metric, value, shown, upcoming[0] if upcoming else None))
+    # Most recently achieved first; metrics with nothing achieved keep the catalog order.
+    return sorted(progress, key=_board_order)
+
+
+def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
+    last = progress.last_achieved
+    return (last is None, -last.timestamp() if last else 0.0, progress.metric.position)
+
+
+def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:
+    """Gauges read as they are now, not as last written (a lapsed streak shows 0; W8)."""
+    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id == user.id)).all()
+    today = local_date(user, ctx.clock.now())
+    return {
+        "streak_days": best_current_streak(languages, today),
+        "friends": count_friends(session, user.id),
+    }
+
+
+def achieved(session: Session, user_id: int) -> list[tuple[UserBadge, Badge, Metric]]:
+    """Badges the learner achieved, newest first (what other learners may see)."""
+    rows = session.execute(
+        select(UserBadge, Badge, Metric)
+        .join(Badge, Badge.id == UserBadge.badge_id)
+        .join(Metric, Metric.id == Badge.metric_id)
+        .where(UserBadge.user_id == user_id)
+        .order_by(UserBadge.achieved_at.desc(), Metric.position, Badge.level.desc())
+    ).all()
+    return [(ub, badge, metric) for ub, badge, metric in rows]
+
+
+def unseen_count(session: Session, user_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(UserBadge)
+            .where(UserBadge.user_id == user_id, UserBadge.seen_at.is_(None))
+        )
+        or 0
+    )
+
+
+def mark_seen(
+    session: Session, ctx: Context, user_id: int, badge_ids: list[int] | None = None
+) -> int:
+    """Mark the learner's new badges seen (all, or those listed); one UPDATE. Returns how many."""
+    statement = (
+        update(UserBadge)
+        .where(UserBadge.user_id == user_id, UserBadge.seen_at.is_(None))
+        .values(seen_at=ctx.clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    if badge_ids is not None:
+        statement = statement.where(UserBadge.badge_id.in_(badge_ids))
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
