@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.friends
 	$(BIN)/python -m bench.badges
+	$(BIN)/python -m bench.leaderboards
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

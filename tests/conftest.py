@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
 import zeal.models  # noqa: F401
+from tests.factories import signed_up
+from tests.friends.helpers import Learner
 from zeal import migrations
 from zeal.app import create_app
 from zeal.clock import FixedClock
@@ -28,12 +30,13 @@ BACKENDS = [
     for name in os.environ.get("ZEAL_TEST_DATABASES", "sqlite").split(",")
     if name.strip()
 ]
+_RUN = "zeal_test"
 _SERVER_URLS = {
     "postgresql": os.environ.get(
-        "ZEAL_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/zeal_test"
+        "ZEAL_TEST_POSTGRESQL_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{_RUN}"
     ),
     "mariadb": os.environ.get(
-        "ZEAL_TEST_MARIADB_URL", "mariadb+pymysql://root@127.0.0.1:3306/zeal_test"
+        "ZEAL_TEST_MARIADB_URL", f"mariadb+pymysql://root@127.0.0.1:3306/{_RUN}"
     ),
 }
 unknown = set(BACKENDS) - {"sqlite", *_SERVER_URLS}
@@ -157,3 +160,14 @@ def cli_env(db: Database, database_url: str, monkeypatch: pytest.MonkeyPatch) ->
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+# Two learners many API tests start from: (their account, their session headers).
+@pytest.fixture
+def anna(client: TestClient) -> Learner:
+    return signed_up(client, username="anna", display_name="Anna K", email="anna@example.com")
+
+
+@pytest.fixture
+def bob(client: TestClient) -> Learner:
+    return signed_up(client, username="bob", display_name="Bob", email="bob@example.com")

@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 from zeal import cli
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.cohorts.models import Cohort, CohortMember
 from zeal.db import Database
 from zeal.friends.models import FriendRequest, Friendship
 from zeal.practice.models import PracticeDay
@@ -49,3 +50,7 @@ def test_the_demo_world_loads_once(cli_env: None, db: Database) -> None:
     assert practised == 8
     assert friendships >= 8  # everyone has friends
     assert waiting == 3  # the first learner has requests to answer
+    with db.transaction(write=False) as session:
+        classes = session.scalar(select(func.count()).select_from(Cohort))
+        members = session.scalar(select(func.count()).select_from(CohortMember))
+    assert (classes, members) == (2, 8)  # two classes, everyone in one

@@ -10,10 +10,12 @@ from zeal import health, problems
 from zeal.accounts import api as accounts_api
 from zeal.badges import api as badges_api
 from zeal.clock import Clock, SystemClock
+from zeal.cohorts import api as cohorts_api
 from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import Database
 from zeal.friends import api as friends_api
+from zeal.leaderboards import api as leaderboards_api
 from zeal.middleware import BodyLimit
 from zeal.practice import api as practice_api
 
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         practice_api.router,
         friends_api.router,
         badges_api.router,
+        cohorts_api.router,
+        leaderboards_api.router,
     )
     for router in routers:
         app.include_router(router)

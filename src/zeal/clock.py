@@ -69,6 +69,11 @@ def local_datetime(user: HasTimezone, instant: datetime) -> datetime:
     return instant.astimezone(_zone(user.timezone))
 
 
+def local_midnight(user: HasTimezone, day: date) -> datetime:
+    """The instant the learner's local `day` begins (in UTC)."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=_zone(user.timezone)).astimezone(UTC)
+
+
 def local_date(user: HasTimezone, instant: datetime) -> date:
     """The calendar day `instant` falls on in the learner's own IANA time zone.
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.clock import FixedClock
+from zeal.cohorts import service as cohorts_service
+from zeal.cohorts.models import LeaderboardNames
 from zeal.context import Context
 from zeal.friends import service as friends_service
 from zeal.friends.models import RequestStatus
@@ -84,9 +86,31 @@ def load(session: Session, ctx: Context, *, learners: int = 30, days: int = 28) 
             )
         )
     _befriend(session, before, users, rng)
+    _classes(session, before, users)
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
         _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
     return len(cast)
+
+
+def _classes(session: Session, ctx: Context, users: list[User]) -> None:
+    """Two classes: a Spanish class with its board on (the first learner teaches it) and an
+    English class with an anonymous board."""
+    if len(users) < 6:
+        return
+    half = len(users) // 2
+    spanish = cohorts_service.create_cohort(
+        session, ctx, users[0], name="Spanish 2B", has_leaderboard=True
+    )
+    english = cohorts_service.create_cohort(
+        session, ctx, users[half], name="English for Travel", has_leaderboard=True
+    )
+    cohorts_service.update_cohort(
+        session, ctx, users[half], english.id, leaderboard_names=LeaderboardNames.ANONYMOUS
+    )
+    for student in users[1:half]:
+        cohorts_service.join_cohort(session, ctx, student, invite_code=spanish.invite_code)
+    for student in users[half + 1 :]:
+        cohorts_service.join_cohort(session, ctx, student, invite_code=english.invite_code)
 
 
 def _befriend(session: Session, ctx: Context, users: list[User], rng: random.Random) -> None:

@@ -2,6 +2,7 @@
 
 from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
+from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 
@@ -9,6 +10,8 @@ __all__ = [
     "ApiKey",
     "Badge",
     "Block",
+    "Cohort",
+    "CohortMember",
     "FriendRequest",
     "Friendship",
     "Metric",

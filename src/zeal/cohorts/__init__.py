@@ -1,0 +1,1 @@
+"""Cohorts: classes with teachers, students joining by invite code, and a board switch."""

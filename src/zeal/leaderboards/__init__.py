@@ -1,0 +1,1 @@
+"""Leaderboards: friends and cohort boards by metric and period, summed from the ledger."""
