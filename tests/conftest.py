@@ -30,7 +30,9 @@ BACKENDS = [
     for name in os.environ.get("ZEAL_TEST_DATABASES", "sqlite").split(",")
     if name.strip()
 ]
-_RUN = "zeal_test"
+# Each run gets databases of its own (suffixed with the process id), so two runs on one machine
+# never drop each other's; they are dropped again when the run ends.
+_RUN = f"zeal_test_{os.getpid()}"
 _SERVER_URLS = {
     "postgresql": os.environ.get(
         "ZEAL_TEST_POSTGRESQL_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{_RUN}"
@@ -47,7 +49,7 @@ if unknown:
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
-def _recreate_server_database(url: str) -> None:
+def _recreate_server_database(url: str, *, create: bool = True) -> None:
     parsed = make_url(normalise_url(url))
     name = parsed.database
     assert name, f"{url} names no database"
@@ -65,7 +67,7 @@ def _recreate_server_database(url: str) -> None:
         ]
     try:
         with admin.connect() as connection:
-            for statement in statements:
+            for statement in statements if create else statements[:1]:
                 connection.execute(text(statement))
             connection.commit()
     except Exception as exc:
@@ -83,6 +85,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     else:
         url = _SERVER_URLS[backend]
         _recreate_server_database(url)
+        request.addfinalizer(lambda: _recreate_server_database(url, create=False))
     migrations.upgrade(url)
     return url
 
