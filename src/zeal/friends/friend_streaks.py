@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from zeal.friends.models import Friendship
 from zeal.friends.streaks import current_friend_streak
-from zeal.practice.ledger import practised_on, run_length_ending_at
+from zeal.practice.ledger import practised_on, run_length_ending_at, run_length_starting_after
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day
 
@@ -69,15 +69,7 @@ def _days_after(session: Session, friendship: Friendship, day: date) -> int:
     last = friendship.streak_last_day
     if last is None or last <= day:
         return 0
-    following = session.scalars(
-        _shared_days(friendship).where(PracticeDay.day > day).order_by(PracticeDay.day)
-    ).all()
-    count = 0
-    for found in following:
-        if found != day + ONE_DAY * (count + 1):
-            break
-        count += 1
-    return count
+    return run_length_starting_after(session, _shared_days(friendship), day, last)
 
 
 def _shared_days(friendship: Friendship) -> Select[tuple[date]]:

@@ -28,6 +28,23 @@ def run_length_ending_at(session: Session, days: Select[tuple[date]], end: date)
             return count
 
 
+def run_length_starting_after(
+    session: Session, days: Select[tuple[date]], day: date, last: date
+) -> int:
+    """How many consecutive days from the day after `day` the query's days cover (none can
+    lie after `last`, the latest day of the run's owner)."""
+    day_column = days.selected_columns[0]
+    following = session.scalars(
+        days.where(day_column > day, day_column <= last).order_by(day_column)
+    ).all()
+    count = 0
+    for found in following:
+        if found != day + ONE_DAY * (count + 1):
+            break
+        count += 1
+    return count
+
+
 def practised_on(
     session: Session, user_ids: Iterable[int], days: Iterable[date]
 ) -> set[tuple[int, date]]:

@@ -18,7 +18,7 @@ from zeal.friends import friend_streaks
 from zeal.practice import activities, errors
 from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.ledger import run_length_ending_at
+from zeal.practice.ledger import run_length_ending_at, run_length_starting_after
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day, current_streak
 
@@ -222,17 +222,7 @@ def _streak_days_after(session: Session, ul: UserLanguage, day: date) -> int:
     last = ul.last_practice_date
     if last is None or last <= day:
         return 0
-    following = session.scalars(
-        _streak_days(ul)
-        .where(PracticeDay.day > day, PracticeDay.day <= last)
-        .order_by(PracticeDay.day)
-    ).all()
-    count = 0
-    for found in following:
-        if found != day + timedelta(days=count + 1):
-            break
-        count += 1
-    return count
+    return run_length_starting_after(session, _streak_days(ul), day, last)
 
 
 def _practised_in_another_language(
