@@ -14,6 +14,7 @@ from zeal.db import Database
 from zeal.practice import service as practice_service
 from zeal.practice.models import PracticeDay, UserLanguage
 from zeal.practice.service import StreakView
+from zeal.practice.streaks import best_current_streak
 
 DAY = timedelta(days=1)
 
@@ -155,7 +156,12 @@ class TestLanguages:
         clock.advance(DAY)
         practise(db, ctx, user, language="it")
         with db.transaction(write=False) as session:
-            assert practice_service.best_current_streak(session, ctx, user) == 2
+            fresh = session.get(User, user.id)
+            assert fresh is not None
+            views = practice_service.list_streaks(session, ctx, fresh)
+        today = clock.now().date()
+        pairs = [(v.daily_streak, v.last_practice_date) for v in views]
+        assert best_current_streak(pairs, today) == 2
 
 
 class TestMinimumEffort:

@@ -20,7 +20,7 @@ from zeal.context import Context
 from zeal.friends.models import Friendship
 from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.models import UserLanguage
-from zeal.practice.streaks import current_streak
+from zeal.practice.streaks import best_current_streak
 
 # Practice event type -> the counter metric it adds one to.
 COUNTED_EVENTS: dict[PracticeType, str] = {
@@ -130,11 +130,9 @@ def _move(
 # ---- what moves metrics ----------------------------------------------------------------------
 
 
-def best_current_streak(languages: Iterable[UserLanguage], today: date) -> int:
-    """The streak-days gauge: the longest streak alive today across the learner's languages."""
-    return max(
-        (current_streak(ul.daily_streak, ul.last_practice_date, today) for ul in languages),
-        default=0,
+def _best_streak(languages: Iterable[UserLanguage], today: date) -> int:
+    return best_current_streak(
+        ((ul.daily_streak, ul.last_practice_date) for ul in languages), today
     )
 
 
@@ -161,7 +159,7 @@ def on_practice(
             select(UserLanguage).where(UserLanguage.user_id == user.id)
         ).all()
         today = local_date(user, ctx.clock.now())
-        changes["streak_days"] = Change(set_to=best_current_streak(languages, today))
+        changes["streak_days"] = Change(set_to=_best_streak(languages, today))
         if sum(1 for ul in languages if ul.last_practice_date is not None) >= 2:
             changes["multilingual"] = Change(set_to=1)
     if local_datetime(user, occurred_at).hour in NIGHT_OWL_HOURS:
@@ -267,7 +265,7 @@ def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:
     languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id == user.id)).all()
     today = local_date(user, ctx.clock.now())
     return {
-        "streak_days": best_current_streak(languages, today),
+        "streak_days": _best_streak(languages, today),
         "friends": count_friends(session, user.id),
     }
 

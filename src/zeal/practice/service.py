@@ -347,11 +347,6 @@ def streaks_of(session: Session, ctx: Context, users: list[User]) -> dict[int, l
     return views
 
 
-def best_current_streak(session: Session, ctx: Context, user: User) -> int:
-    """The longest streak alive today across the learner's languages (what a streak badge reads)."""
-    return max((view.daily_streak for view in list_streaks(session, ctx, user)), default=0)
-
-
 def list_practice_days(
     session: Session,
     ctx: Context,

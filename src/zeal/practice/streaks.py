@@ -26,6 +26,12 @@ def current_streak(daily_streak: int, last_practice_date: date | None, today: da
     return daily_streak
 
 
+def best_current_streak(streaks: Iterable[tuple[int, date | None]], today: date) -> int:
+    """The longest streak alive today among (daily_streak, last_practice_date) pairs: one per
+    language; what the streak-days badge reads (B8: not one language, not a stale value)."""
+    return max((current_streak(n, last, today) for n, last in streaks), default=0)
+
+
 def add_streak_day(state: StreakState, day: date, days_before: int, days_after: int) -> StreakState:
     """The state after `day` became a streak day.
 
