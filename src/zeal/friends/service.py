@@ -92,14 +92,7 @@ def _lock_pair(session: Session, a: int, b: int) -> None:
 
 
 def relation(session: Session, viewer: User, other: User) -> Relation:
-    if viewer.id == other.id:
-        return Relation.SELF
-    if active_friendship(session, viewer.id, other.id) is not None:
-        return Relation.FRIEND
-    pending = _pending_request(session, viewer.id, other.id)
-    if pending is None:
-        return Relation.NONE
-    return Relation.REQUEST_SENT if pending.sender_id == viewer.id else Relation.REQUEST_RECEIVED
+    return relations(session, viewer, [other])[0]
 
 
 # ---- friend requests -------------------------------------------------------------------------
