@@ -10,7 +10,7 @@ from zeal.accounts import service as accounts_service
 from zeal.badges import catalog, catch_up
 from zeal.config import get_settings
 from zeal.context import Context
-from zeal.db import Database
+from zeal.db import one_transaction
 
 app = typer.Typer(
     pretty_exceptions_enable=False,
@@ -57,12 +57,8 @@ def load_demo(
     days: Annotated[int, typer.Option(help="Days of practice history.")] = 28,
 ) -> None:
     """Load a believable demo world once (does nothing when it is already there)."""
-    database = Database(get_settings().database_url)
-    try:
-        with database.transaction() as session:
-            created = demo.load(session, Context(get_settings()), learners=learners, days=days)
-    finally:
-        database.dispose()
+    with one_transaction(get_settings().database_url) as session:
+        created = demo.load(session, Context(get_settings()), learners=learners, days=days)
     if created:
         typer.echo(
             f"demo world loaded: {created} learners; sign in as any of them with "
@@ -76,13 +72,9 @@ def load_demo(
 def create_key(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
     """Create a key; it is printed once and stored only hashed."""
     settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
-            secret, row = accounts_service.create_api_key(session, Context(settings), name=name)
-            key_id = row.id
-    finally:
-        database.dispose()
+    with one_transaction(settings.database_url) as session:
+        secret, row = accounts_service.create_api_key(session, Context(settings), name=name)
+        key_id = row.id
     typer.echo(f"api key {key_id} ({name}): {secret}")
     typer.echo("Store it now: Zeal keeps only its hash.", err=True)
 
@@ -90,26 +82,18 @@ def create_key(name: Annotated[str, typer.Argument(help="Who the key is for.")])
 @keys_app.command("list")
 def list_keys() -> None:
     """List keys (their prefixes only)."""
-    database = Database(get_settings().database_url)
-    try:
-        with database.transaction(write=False) as session:
-            for key in accounts_service.list_api_keys(session):
-                state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-                typer.echo(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{state}")
-    finally:
-        database.dispose()
+    with one_transaction(get_settings().database_url, write=False) as session:
+        for key in accounts_service.list_api_keys(session):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            typer.echo(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{state}")
 
 
 @keys_app.command("revoke")
 def revoke_key(key_id: int) -> None:
     """Revoke a key at once."""
     settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
-            done = accounts_service.revoke_api_key(session, Context(settings), key_id)
-    finally:
-        database.dispose()
+    with one_transaction(settings.database_url) as session:
+        done = accounts_service.revoke_api_key(session, Context(settings), key_id)
     if not done:
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(1)
@@ -140,25 +124,21 @@ def load_badges(
             typer.echo(f"  - {problem}", err=True)
         raise typer.Exit(1) from None
     settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.transaction() as session:
-            report = catalog.load(session, specs)
-            typer.echo(
-                f"catalog: {len(report.created)} created, {len(report.updated)} updated"
-                + (f", {len(report.kept)} kept (not in the file)" if report.kept else "")
-            )
-            for line in report.created:
-                typer.echo(f"  + {line}")
-            for line in report.updated:
-                typer.echo(f"  ~ {line}")
-            awarded = catch_up.catch_up(session, Context(settings), dry_run=dry_run)
-            _print_catch_up(awarded, dry_run)
-            if dry_run:
-                session.rollback()
-                typer.echo("dry run: nothing was changed")
-    finally:
-        database.dispose()
+    with one_transaction(settings.database_url) as session:
+        report = catalog.load(session, specs)
+        typer.echo(
+            f"catalog: {len(report.created)} created, {len(report.updated)} updated"
+            + (f", {len(report.kept)} kept (not in the file)" if report.kept else "")
+        )
+        for line in report.created:
+            typer.echo(f"  + {line}")
+        for line in report.updated:
+            typer.echo(f"  ~ {line}")
+        awarded = catch_up.catch_up(session, Context(settings), dry_run=dry_run)
+        _print_catch_up(awarded, dry_run)
+        if dry_run:
+            session.rollback()
+            typer.echo("dry run: nothing was changed")
 
 
 @badges_app.command("recompute")
@@ -170,17 +150,13 @@ def recompute_badges(
 ) -> None:
     """Award every badge learners already qualify for (counters rebuilt from the ledger)."""
     settings = get_settings()
-    database = Database(settings.database_url)
-    try:
-        with database.transaction(write=not dry_run) as session:
-            report = catch_up.catch_up(
-                session, Context(settings), dry_run=dry_run, batch_size=batch_size
-            )
-            _print_catch_up(report, dry_run)
-            if dry_run:
-                session.rollback()
-    finally:
-        database.dispose()
+    with one_transaction(settings.database_url, write=not dry_run) as session:
+        report = catch_up.catch_up(
+            session, Context(settings), dry_run=dry_run, batch_size=batch_size
+        )
+        _print_catch_up(report, dry_run)
+        if dry_run:
+            session.rollback()
 
 
 if __name__ == "__main__":

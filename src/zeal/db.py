@@ -130,3 +130,14 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def one_transaction(url: str, *, write: bool = True) -> Iterator[Session]:
+    """A single unit of work on a database opened for it and closed after (CLI, set-up)."""
+    database = Database(url)
+    try:
+        with database.transaction(write=write) as session:
+            yield session
+    finally:
+        database.dispose()

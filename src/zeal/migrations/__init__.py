@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy import select
 
 from zeal.badges.models import Metric
-from zeal.db import normalise_url
+from zeal.db import normalise_url, one_transaction
 
 HERE = Path(__file__).parent
 
@@ -33,16 +33,11 @@ def ensure_default_catalog(url: str) -> bool:
     from zeal.badges import catalog, catch_up
     from zeal.config import Settings
     from zeal.context import Context
-    from zeal.db import Database
 
-    database = Database(url)
-    try:
-        with database.transaction() as session:
-            if session.scalar(select(Metric.id).limit(1)) is not None:
-                return False
-            catalog.load(session, catalog.parse(catalog.default_catalog_text()))
-            # Learners from before badges existed get what their history earned.
-            catch_up.catch_up(session, Context(Settings(database_url=url)))
-            return True
-    finally:
-        database.dispose()
+    with one_transaction(url) as session:
+        if session.scalar(select(Metric.id).limit(1)) is not None:
+            return False
+        catalog.load(session, catalog.parse(catalog.default_catalog_text()))
+        # Learners from before badges existed get what their history earned.
+        catch_up.catch_up(session, Context(Settings(database_url=url)))
+        return True
