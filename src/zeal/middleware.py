@@ -1,10 +1,10 @@
 """ASGI middleware: a cap on request bodies, answered before the body is read into memory."""
 
-import json
-from typing import Any
-
 from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from zeal.problems import PROBLEM_TYPE, problem_body
 
 
 class BodyTooLarge(HTTPException):
@@ -25,7 +25,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
         started = False
@@ -49,26 +49,12 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(scope, send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body: dict[str, Any] = {
-            "type": "urn:zeal:problem:payload_too_large",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": f"A request body may have at most {self.max_bytes} bytes.",
-            "code": "payload_too_large",
-            "instance": scope.get("path", ""),
-        }
-        raw = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(raw)).encode()),
-                ],
-            }
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        detail = f"A request body may have at most {self.max_bytes} bytes."
+        body = problem_body(
+            413, "payload_too_large", "Request body too large", detail, scope.get("path", "")
         )
-        await send({"type": "http.response.body", "body": raw})
+        response = JSONResponse(body, status_code=413, media_type=PROBLEM_TYPE)
+        await response(scope, receive, send)

@@ -35,16 +35,23 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
+    body = problem_body(status, code, title, detail, request.url.path, **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
+
+
+def problem_body(
+    status: int, code: str, title: str, detail: str, instance: str, **extra: Any
+) -> dict[str, Any]:
+    """The RFC 9457 document every error response carries."""
+    return {
         "type": f"urn:zeal:problem:{code}",
         "title": title,
         "status": status,
         "detail": detail,
         "code": code,
-        "instance": request.url.path,
+        "instance": instance,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
 
 
 async def _zeal_error(request: Request, exc: Exception) -> JSONResponse:
