@@ -16,10 +16,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/zeal db upgrade
 	$(BIN)/zeal demo
-	$(BIN)/zeal serve
+	ZEAL_DEMO_HINT=true $(BIN)/zeal serve
+
+# The browser tests drive Debian's Chromium; install it when it is missing (as root, or via sudo).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$$( [ "$$(id -u)" = 0 ] || echo sudo ) sh -c 'apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)'
 
 ## Install and run the whole suite (ZEAL_TEST_DATABASES=sqlite,postgresql,mariadb for all three).
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/pytest

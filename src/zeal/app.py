@@ -18,6 +18,9 @@ from zeal.friends import api as friends_api
 from zeal.leaderboards import api as leaderboards_api
 from zeal.middleware import BodyLimit
 from zeal.practice import api as practice_api
+from zeal.web import errors as web_errors
+from zeal.web.headers import PageHeaders
+from zeal.web.router import router as web_router
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -38,7 +41,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.database = database
     app.state.context = Context(settings=settings, clock=clock or SystemClock())
     problems.install(app)
+    web_errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(PageHeaders)
     routers = (
         health.router,
         accounts_api.router,
@@ -50,5 +55,6 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     for router in routers:
         app.include_router(router)
+    app.include_router(web_router)
     app.mount("/static", StaticFiles(packages=[("zeal", "static")]), name="static")
     return app

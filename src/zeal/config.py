@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     password_memory_kib: int = Field(default=65_536, ge=8)
     password_parallelism: int = Field(default=4, ge=1)
 
+    # The learner pages: a "log practice" form that records practice from the browser (for
+    # demos and trials; turn it off where the learning app itself sends practice events), and a
+    # sign-in hint naming the demo accounts (`make run` turns it on).
+    practice_form: bool = True
+    demo_hint: bool = False
+
 
 @lru_cache
 def get_settings() -> Settings:

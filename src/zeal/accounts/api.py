@@ -1,9 +1,12 @@
 """Routes for sign-up, sessions, the learner's own account and the avatar catalog."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
 
 from zeal.accounts import avatars
 from zeal.accounts import service as accounts_service
+from zeal.accounts.errors import AvatarNotFound
 from zeal.accounts.schemas import (
     AvatarCatalog,
     AvatarImage,
@@ -61,22 +64,7 @@ def read_me(user: CurrentUser) -> MeRead:
 def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MeRead:
     """Change display name, username, time zone, avatar or social settings; fields left out
     stay as they are."""
-    avatar = (
-        accounts_service.AvatarChange(**body.avatar.model_dump())
-        if body.avatar is not None
-        else None
-    )
-    updated = accounts_service.update_profile(
-        session,
-        ctx,
-        user,
-        display_name=body.display_name,
-        username=body.username,
-        timezone=body.timezone,
-        avatar=avatar,
-        discoverable=body.social.discoverable if body.social else None,
-        accepts_friend_requests=body.social.accept_requests if body.social else None,
-    )
+    updated = accounts_service.update_profile(session, ctx, user, **body.changes())
     return MeRead.of(updated)
 
 
@@ -87,4 +75,26 @@ def avatar_catalog() -> AvatarCatalog:
         images=[AvatarImage(name=name, alt=alt) for name, alt in avatars.IMAGES.items()],
         character_colors=list(avatars.CHARACTER_COLORS),
         background_colors=list(avatars.BACKGROUND_COLORS),
+    )
+
+
+HexColour = Annotated[str, Query(pattern=r"^[0-9A-Fa-f]{6}$", description="RRGGBB, no '#'.")]
+
+
+@router.get(
+    "/avatars/{image}.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The avatar picture."}},
+)
+def avatar_picture(
+    image: Annotated[str, Path(max_length=40)],
+    character: HexColour = avatars.CHARACTER_COLORS[0].lstrip("#"),
+    background: HexColour = avatars.BACKGROUND_COLORS[0].lstrip("#"),
+) -> Response:
+    """An avatar as an SVG picture, for `<img>` tags: any catalog image in any two colours."""
+    if image not in avatars.IMAGES:
+        raise AvatarNotFound(f"'{image}' is not in the avatar catalog (GET /v1/avatars).")
+    svg = avatars.avatar_svg(image, f"#{character.upper()}", f"#{background.upper()}")
+    return Response(
+        svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
     )

@@ -1,6 +1,9 @@
 """The avatar catalog: images a learner can pick, and the colours allowed for them."""
 
 import random
+import re
+from functools import cache
+from pathlib import Path
 from typing import Final
 
 # Image name -> alt text.
@@ -56,3 +59,27 @@ def random_avatar(rng: random.Random, image: str | None = None) -> tuple[str, st
     chosen = image if image in IMAGES else rng.choice(sorted(IMAGES))
     pair = rng.randrange(len(CHARACTER_COLORS))
     return chosen, CHARACTER_COLORS[pair], BACKGROUND_COLORS[pair]
+
+
+_ART_DIR: Final = Path(__file__).resolve().parent.parent / "static" / "avatars"
+_SVG_BODY = re.compile(r"<svg[^>]*>(.*)</svg>", re.DOTALL)
+
+
+@cache
+def _art(image: str) -> str:
+    """The drawing inside an image's SVG file; its body colour is `currentColor`."""
+    text = (_ART_DIR / f"{image}.svg").read_text(encoding="utf-8")
+    match = _SVG_BODY.search(text)
+    assert match is not None, f"{image}.svg is not an SVG document"
+    return match.group(1).strip()
+
+
+def avatar_svg(image: str, character_color: str, background_color: str) -> str:
+    """An avatar as one SVG: the image drawn in the character colour on a round background.
+    The caller checks `image` is in IMAGES and the colours are #RRGGBB."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" role="img">'
+        f"<title>{IMAGES[image]}</title>"
+        f'<circle cx="50" cy="50" r="50" fill="{background_color}"/>'
+        f'<g color="{character_color}">{_art(image)}</g></svg>'
+    )

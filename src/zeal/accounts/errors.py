@@ -1,6 +1,6 @@
 """Refusals of the accounts domain, each with the code a client can switch on."""
 
-from zeal.errors import Conflict, Invalid, Unauthenticated
+from zeal.errors import Conflict, Invalid, NotFound, Unauthenticated
 
 
 class EmailTaken(Conflict):
@@ -56,3 +56,8 @@ class InvalidToken(Unauthenticated):
 class InvalidApiKey(Unauthenticated):
     code = "invalid_api_key"
     title = "API key missing or revoked"
+
+
+class AvatarNotFound(NotFound):
+    code = "avatar_not_found"
+    title = "No such avatar image"

@@ -1,0 +1,56 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // Ask before actions that cannot be undone (forms with data-confirm).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  function avatarUrl(image, character, background) {
+    return "/v1/avatars/" + image + ".svg?character=" + character.replace("#", "") +
+      "&background=" + background.replace("#", "");
+  }
+
+  function checked(form, name) {
+    var input = form.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : null;
+  }
+
+  // Live preview of the avatar editor: the big picture and every animal in the chosen colours.
+  function previewAvatar(form) {
+    var image = checked(form, "image");
+    var character = checked(form, "character_color");
+    var background = checked(form, "background_color");
+    if (!image || !character || !background) return;
+    var preview = form.querySelector("#avatar-preview");
+    if (preview) {
+      preview.src = avatarUrl(image, character, background);
+      var option = form.querySelector('img[data-avatar-option="' + image + '"]');
+      if (option) preview.alt = "Preview of your avatar: " + option.alt.toLowerCase();
+    }
+    form.querySelectorAll("img[data-avatar-option]").forEach(function (img) {
+      img.src = avatarUrl(img.getAttribute("data-avatar-option"), character, background);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.closest && input.closest(".avatar-editor")) {
+      previewAvatar(input.form);
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    // Sign-up: fill in the browser's time zone, so the learner's day ends at their midnight.
+    document.querySelectorAll("input[data-detect-timezone]").forEach(function (input) {
+      if (!input.value && window.Intl) {
+        input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+      }
+    });
+  });
+})();

@@ -1,0 +1,1 @@
+"""Learner pages: server-rendered HTML over the same services as the JSON API."""

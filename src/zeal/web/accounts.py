@@ -1,0 +1,96 @@
+"""Sign up, sign in and sign out in the browser."""
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from zeal.accounts import service as accounts_service
+from zeal.accounts.schemas import SessionCreate, UserCreate
+from zeal.web import cookies, forms
+from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, local_target
+
+router = APIRouter()
+
+
+def _blank_to_none(form: Form, *names: str) -> dict[str, str | None]:
+    return {name: (str(form.get(name, "")).strip() or None) for name in names}
+
+
+def _signed_in(web: Web, token: str, target: str, flash: str | None = None) -> Response:
+    cookies.renew_csrf(web.request)
+    response = web.redirect(target, flash)
+    max_age = web.ctx.settings.session_days * 86_400
+    cookies.set_session(web.request, response, token, max_age)
+    return response
+
+
+@router.get("/sign-up")
+def sign_up_page(web: AnyoneDep) -> Response:
+    if web.user is not None:
+        return web.redirect("/")
+    return web.render("sign_up.html", values={}, errors={})
+
+
+@router.post("/sign-up")
+def sign_up(web: AnyoneDep, form: Form) -> Response:
+    values = {
+        "email": str(form.get("email", "")),
+        "password": str(form.get("password", "")),
+        **_blank_to_none(form, "display_name", "username", "timezone"),
+    }
+    shown = {k: v for k, v in values.items() if k != "password"}
+    try:
+        body = forms.parse(UserCreate, values)
+    except forms.FormInvalid as invalid:
+        return web.render("sign_up.html", 422, values=shown, errors=invalid.errors)
+    created: list[str] = []
+
+    def create() -> None:
+        user = accounts_service.create_user(web.session, web.ctx, **body.model_dump())
+        token, _ = accounts_service.open_session(web.session, web.ctx, user)
+        created.extend((token, user.username))
+
+    error = web.attempt(create)
+    if error is not None:
+        return web.render("sign_up.html", error.status, values=shown, errors=forms.refusal(error))
+    token, username = created
+    return _signed_in(web, token, "/", f"Welcome to Zeal! Your username is {username}.")
+
+
+@router.get("/sign-in")
+def sign_in_page(web: AnyoneDep, next: str | None = Query(None, max_length=2000)) -> Response:
+    if web.user is not None:
+        return web.redirect(local_target(next))
+    return web.render("sign_in.html", values={"next": next or ""}, errors={})
+
+
+@router.post("/sign-in")
+def sign_in(web: AnyoneDep, form: Form) -> Response:
+    values = {"login": str(form.get("login", "")).strip(), "next": str(form.get("next", ""))}
+    try:
+        body = forms.parse(
+            SessionCreate, {"login": values["login"], "password": str(form.get("password", ""))}
+        )
+    except forms.FormInvalid as invalid:
+        return web.render("sign_in.html", 422, values=values, errors=invalid.errors)
+    opened: list[str] = []
+
+    def sign_in() -> None:
+        token, _, _ = accounts_service.sign_in(
+            web.session, web.ctx, login=body.login, password=body.password
+        )
+        opened.append(token)
+
+    error = web.attempt(sign_in)
+    if error is not None:
+        return web.render("sign_in.html", error.status, values=values, errors=forms.refusal(error))
+    return _signed_in(web, opened[0], local_target(values["next"]))
+
+
+@router.post("/sign-out")
+def sign_out(web: LearnerDep) -> Response:
+    assert web.token is not None
+    accounts_service.revoke_session(web.session, web.ctx, web.token)
+    cookies.renew_csrf(web.request)
+    response = web.redirect("/sign-in", "You are signed out.")
+    cookies.clear_session(response)
+    return response

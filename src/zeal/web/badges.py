@@ -1,0 +1,36 @@
+"""Badges: every metric with its levels and progress; new badges marked until seen."""
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from zeal.badges import service as badges_service
+from zeal.badges.schemas import MetricRead
+from zeal.web.pages import Form, LearnerDep
+
+router = APIRouter()
+
+
+@router.get("/badges")
+def badges_page(web: LearnerDep) -> Response:
+    metrics = [MetricRead.of(p) for p in badges_service.board(web.session, web.ctx, web.me)]
+    new = [
+        badge.id
+        for metric in metrics
+        for badge in metric.badges
+        if badge.achieved and not badge.seen
+    ]
+    return web.render("badges.html", metrics=metrics, new_badge_ids=new)
+
+
+@router.post("/badges/seen")
+def mark_seen(web: LearnerDep, form: Form) -> Response:
+    """Mark the badges the page showed as new (not any that arrived since) as seen."""
+    ids = [
+        int(value)
+        for value in form.getlist("badge_id")
+        if str(value).isascii() and str(value).isdigit() and len(str(value)) <= 9
+    ]
+    badges_service.mark_seen(web.session, web.ctx, web.me.id, ids[:500])
+    if web.request.headers.get("hx-request") == "true":
+        return web.render("_badge_count.html")
+    return web.redirect("/badges")

@@ -1,0 +1,67 @@
+"""How numbers, dates and avatars read on the pages (Jinja filters and globals)."""
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment
+
+from zeal.accounts.models import User
+from zeal.practice.languages import LANGUAGES
+
+
+def duration(seconds: int) -> str:
+    """4 h 5 min, 12 min, 40 s."""
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    if hours == 0:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+def board_value(value: int, unit: str) -> str:
+    if unit == "seconds":
+        return duration(value)
+    if unit == "days":
+        return f"{value} day" if value == 1 else f"{value} days"
+    return f"{value:,}"
+
+
+def day(value: date | datetime | None) -> str:
+    """24 Nov 2026 (the month spelled out, so no one misreads day and month)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%b %Y}"
+
+
+def avatar_url(image: str, character_color: str, background_color: str) -> str:
+    query = urlencode(
+        {"character": character_color.lstrip("#"), "background": background_color.lstrip("#")}
+    )
+    return f"/v1/avatars/{image}.svg?{query}"
+
+
+def avatar_of(learner: User | Any) -> str:
+    """The avatar picture of a learner (a User row or anything with an `avatar` read model)."""
+    if isinstance(learner, User):
+        return avatar_url(
+            learner.avatar_image, learner.avatar_character_color, learner.avatar_background_color
+        )
+    avatar = learner.avatar
+    return avatar_url(avatar.image, avatar.character_color, avatar.background_color)
+
+
+def language_name(code: str) -> str:
+    return LANGUAGES.get(code, code)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def install(env: Environment) -> None:
+    env.filters.update(duration=duration, board_value=board_value, day=day)
+    env.globals.update(
+        avatar_url=avatar_url, avatar_of=avatar_of, language_name=language_name, plural=plural
+    )

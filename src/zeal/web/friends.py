@@ -1,0 +1,133 @@
+"""Friends: the list with friend streaks, search, requests both ways, unfriend and block."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from zeal.friends import service as friends_service
+from zeal.friends.service import Relation
+from zeal.practice import service as practice_service
+from zeal.schemas import IdPath
+from zeal.web.pages import Form, LearnerDep, Web, local_target
+
+router = APIRouter()
+
+UsernamePath = Annotated[str, Path(max_length=100)]
+SearchQuery = Annotated[str, Query(max_length=100)]
+SEARCH_LIMIT = 20
+
+
+def _search(web: Web, q: str) -> tuple[list[tuple[object, Relation]], str | None]:
+    """Results and a message for the learner (a query too short, or nothing found)."""
+    if not q.strip():
+        return [], None
+    found: list[tuple[object, Relation]] = []
+    error = web.attempt(
+        lambda: found.extend(
+            friends_service.search(web.session, web.me, query=q, limit=SEARCH_LIMIT)
+        )
+    )
+    if error is not None:
+        return [], error.detail
+    return found, None if found else f"No learner's name starts with “{q.strip()}”."
+
+
+@router.get("/friends")
+def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
+    me = web.me
+    friends = friends_service.list_friends(web.session, web.ctx, me)
+    streaks = practice_service.streaks_of(web.session, web.ctx, [f.user for f in friends])
+    results, search_message = _search(web, q)
+    return web.render(
+        "friends.html",
+        q=q,
+        results=results,
+        search_message=search_message,
+        friends=[(friend, streaks[friend.user.id]) for friend in friends],
+        received=friends_service.pending_requests(web.session, me, received=True),
+        sent=friends_service.pending_requests(web.session, me, received=False),
+        blocked=friends_service.list_blocks(web.session, me),
+    )
+
+
+@router.get("/friends/search")
+def search_results(web: LearnerDep, q: SearchQuery = "") -> Response:
+    """The search results alone, for the page to swap in as the learner types."""
+    results, search_message = _search(web, q)
+    return web.render("_search_results.html", q=q, results=results, search_message=search_message)
+
+
+def _back(form: Form) -> str:
+    return local_target(str(form.get("back", "/friends")))
+
+
+@router.post("/friends/requests")
+def send_request(web: LearnerDep, form: Form) -> Response:
+    username = str(form.get("username", "")).strip()
+    sent: list[str] = []
+
+    def send() -> None:
+        request = friends_service.send_friend_request(
+            web.session, web.ctx, web.me, username=username
+        )
+        sent.append(request.status)
+
+    response = web.act(send, _back(form), f"Friend request sent to {username}.")
+    if sent == ["accepted"]:  # they had asked us already: friends at once
+        return web.redirect(_back(form), f"You and {username} are friends now.")
+    return response
+
+
+@router.post("/friends/requests/{request_id}/accept")
+def accept_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
+    return web.act(
+        lambda: friends_service.accept_friend_request(web.session, web.ctx, web.me, request_id),
+        _back(form),
+        "Request accepted: you are friends now.",
+    )
+
+
+@router.post("/friends/requests/{request_id}/reject")
+def reject_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
+    return web.act(
+        lambda: friends_service.reject_friend_request(web.session, web.ctx, web.me, request_id),
+        _back(form),
+        "Request declined.",
+    )
+
+
+@router.post("/friends/requests/{request_id}/cancel")
+def cancel_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
+    return web.act(
+        lambda: friends_service.cancel_friend_request(web.session, web.ctx, web.me, request_id),
+        _back(form),
+        "Request withdrawn.",
+    )
+
+
+@router.post("/friends/{username}/unfriend")
+def unfriend(username: UsernamePath, web: LearnerDep, form: Form) -> Response:
+    return web.act(
+        lambda: friends_service.unfriend(web.session, web.ctx, web.me, username=username),
+        _back(form),
+        f"You and {username} are no longer friends.",
+    )
+
+
+@router.post("/learners/{username}/block")
+def block(username: UsernamePath, web: LearnerDep) -> Response:
+    return web.act(
+        lambda: friends_service.block(web.session, web.ctx, web.me, username=username),
+        "/friends",
+        f"You blocked {username}. Neither of you will see the other.",
+    )
+
+
+@router.post("/learners/{username}/unblock")
+def unblock(username: UsernamePath, web: LearnerDep) -> Response:
+    return web.act(
+        lambda: friends_service.unblock(web.session, web.me, username=username),
+        "/friends",
+        f"You unblocked {username}.",
+    )

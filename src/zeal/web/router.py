@@ -1,0 +1,10 @@
+"""All learner pages under one router; every form on them is CSRF-checked."""
+
+from fastapi import APIRouter, Depends
+
+from zeal.web import accounts, badges, boards, classes, friends, home, profile
+from zeal.web.cookies import verify_csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+for pages in (accounts, home, friends, badges, boards, profile, classes):
+    router.include_router(pages.router)
