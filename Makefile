@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.friends
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.leaderboards
+	$(BIN)/python -m bench.pages
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
