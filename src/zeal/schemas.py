@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+# A learner's username in a path (the column's length; the service judges the rest).
+UsernamePath = Annotated[str, Path(max_length=100)]
 
 
 class Schema(BaseModel):

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body
 
 from zeal.badges import service as badges_service
 from zeal.badges.schemas import (
@@ -16,6 +16,7 @@ from zeal.badges.schemas import (
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.friends import service as friends_service
+from zeal.schemas import UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["badges"])
 
@@ -51,7 +52,7 @@ def mark_badges_seen(
 
 @router.get("/users/{username}/badges")
 def read_learner_badges(
-    username: Annotated[str, Path(max_length=100)], user: CurrentUser, session: SessionDep
+    username: UsernamePath, user: CurrentUser, session: SessionDep
 ) -> AchievedBadges:
     """Badges a learner achieved, newest first (no progress values)."""
     learner = friends_service.visible_learner(session, user, username)

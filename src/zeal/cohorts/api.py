@@ -15,8 +15,7 @@ from zeal.cohorts.schemas import (
     TeacherAdd,
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
-from zeal.friends.api import UsernamePath
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["cohorts"])
 

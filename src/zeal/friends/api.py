@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from zeal.accounts.models import User
 from zeal.accounts.schemas import PublicUser
@@ -24,11 +24,9 @@ from zeal.friends.schemas import (
     UsernameBody,
 )
 from zeal.practice import service as practice_service
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["friends"])
-
-UsernamePath = Annotated[str, Path(max_length=100)]
 
 
 def _read(request: FriendRequest, me: User, other: User) -> FriendRequestRead:

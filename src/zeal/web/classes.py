@@ -1,21 +1,19 @@
 """Classes: join with a code, start one, and the class page (teachers: invite code, members,
 the leaderboard switch and name mode)."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.cohorts.schemas import CohortCreate, CohortUpdate, JoinRequest
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, UsernamePath
 from zeal.web import forms
 from zeal.web.pages import Form, LearnerDep, Web
 
 router = APIRouter()
-
-UsernamePath = Annotated[str, Path(max_length=100)]
 
 
 def _classes_page(web: Web, status: int = 200, **form: Any) -> Response:

@@ -2,18 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from zeal.friends import service as friends_service
 from zeal.friends.service import Relation
 from zeal.practice import service as practice_service
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, UsernamePath
 from zeal.web.pages import Form, LearnerDep, Web, local_target
 
 router = APIRouter()
 
-UsernamePath = Annotated[str, Path(max_length=100)]
 SearchQuery = Annotated[str, Query(max_length=100)]
 SEARCH_LIMIT = 20
 

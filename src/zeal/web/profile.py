@@ -2,10 +2,10 @@
 profiles, shown as the privacy rules allow."""
 
 from functools import cache
-from typing import Annotated, Any
+from typing import Any
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from zeal.accounts import avatars
@@ -15,12 +15,12 @@ from zeal.accounts.schemas import MeUpdate
 from zeal.friends import service as friends_service
 from zeal.friends.schemas import ProfileRead
 from zeal.friends.service import Relation
+from zeal.schemas import UsernamePath
 from zeal.web import forms
 from zeal.web.pages import Form, LearnerDep, Web
 
 router = APIRouter()
 
-UsernamePath = Annotated[str, Path(max_length=100)]
 _FIELDS = ("display_name", "username", "timezone", "image", "character_color", "background_color")
 
 
