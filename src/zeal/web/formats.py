@@ -1,7 +1,7 @@
 """How numbers, dates and avatars read on the pages (Jinja filters and globals)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from jinja2 import Environment
@@ -56,6 +56,18 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+class StreakLike(Protocol):
+    practiced_today: bool
+    daily_streak: int
+
+
+def flame_state(streak: StreakLike) -> str:
+    """lit: today counts; at-risk: a streak that today's practice would keep; out: broken."""
+    if streak.practiced_today:
+        return "lit"
+    return "at-risk" if streak.daily_streak > 0 else "out"
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -63,5 +75,9 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 def install(env: Environment) -> None:
     env.filters.update(duration=duration, board_value=board_value, day=day)
     env.globals.update(
-        avatar_url=avatar_url, avatar_of=avatar_of, language_name=language_name, plural=plural
+        avatar_url=avatar_url,
+        avatar_of=avatar_of,
+        language_name=language_name,
+        plural=plural,
+        flame_state=flame_state,
     )

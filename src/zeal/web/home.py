@@ -42,13 +42,6 @@ OUTCOMES = {
 }
 
 
-def flame(view: StreakView) -> str:
-    """lit: today counts; at-risk: a streak that today's practice would keep; out: broken."""
-    if view.practiced_today:
-        return "lit"
-    return "at-risk" if view.daily_streak > 0 else "out"
-
-
 @dataclass(frozen=True)
 class CalendarDay:
     day: date
@@ -61,6 +54,11 @@ def _level(row_seconds: int, events: int) -> int:
     return next(level for level, floor in ((4, 45), (3, 20), (2, 8), (1, 0)) if score >= floor)
 
 
+def calendar_start(today: date) -> date:
+    """The Monday the calendar starts on: CALENDAR_WEEKS weeks up to today's."""
+    return today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
+
+
 def calendar(rows: list[PracticeDay], today: date) -> list[list[CalendarDay | None]]:
     """Weeks (Monday first) up to today, each day shaded by how much was practised."""
     totals: dict[date, list[int]] = {}
@@ -69,7 +67,7 @@ def calendar(rows: list[PracticeDay], today: date) -> list[list[CalendarDay | No
         total[0] += row.practice_seconds
         total[1] += row.events
         total[2] += 1
-    first = today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
+    first = calendar_start(today)
     weeks: list[list[CalendarDay | None]] = []
     for week in range(CALENDAR_WEEKS):
         days: list[CalendarDay | None] = []
@@ -103,9 +101,8 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
     me = web.me
     today = local_date(me, web.ctx.clock.now())
     streaks = practice_service.list_streaks(web.session, web.ctx, me)
-    first = today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
     _, _, rows = practice_service.list_practice_days(
-        web.session, web.ctx, me, start=first, end=today
+        web.session, web.ctx, me, start=calendar_start(today), end=today
     )
     practised = len({row.day for row in rows if row.counts_for_streak})
     values = form.get("values") or {
@@ -118,7 +115,7 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         "home.html",
         status_code,
         today=today,
-        streaks=[(view, flame(view)) for view in streaks],
+        streaks=streaks,
         weeks=calendar(rows, today),
         days_practised=practised,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
