@@ -72,10 +72,12 @@ def send_request(web: LearnerDep, form: Form) -> Response:
         )
         sent.append(request.status)
 
-    response = web.act(send, _back(form), f"Friend request sent to {username}.")
-    if sent == ["accepted"]:  # they had asked us already: friends at once
-        return web.redirect(_back(form), f"You and {username} are friends now.")
-    return response
+    def done() -> str:
+        if sent == ["accepted"]:  # they had asked us already: friends at once
+            return f"You and {username} are friends now."
+        return f"Friend request sent to {username}."
+
+    return web.act(send, _back(form), done)
 
 
 @router.post("/friends/requests/{request_id}/accept")

@@ -92,13 +92,15 @@ class Web:
             return error
         return None
 
-    def act(self, action: Callable[[], Any], back: str, done: str) -> RedirectResponse:
-        """A button's action: back to the page it was pressed on, saying what happened (or
-        why nothing did)."""
+    def act(
+        self, action: Callable[[], Any], back: str, done: str | Callable[[], str]
+    ) -> RedirectResponse:
+        """A button's action: back to the page it was pressed on, saying what happened (`done`,
+        or what it makes of the outcome) or why nothing did."""
         error = self.attempt(action)
         if error is not None:
             return self.redirect(back, error.detail, error=True)
-        return self.redirect(back, done)
+        return self.redirect(back, done() if callable(done) else done)
 
 
 def web_anyone(request: Request, session: SessionDep, ctx: ContextDep) -> Web:
