@@ -54,7 +54,9 @@ def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
 def search_results(web: LearnerDep, q: SearchQuery = "") -> Response:
     """The search results alone, for the page to swap in as the learner types."""
     results, search_message = _search(web, q)
-    return web.render("_search_results.html", q=q, results=results, search_message=search_message)
+    return web.render(
+        "_search_results.html", header=False, q=q, results=results, search_message=search_message
+    )
 
 
 def _back(form: Form) -> str:

@@ -46,7 +46,10 @@ class Web:
             raise SignInRequired()
         return self.user
 
-    def render(self, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
+    def render(
+        self, template: str, status_code: int = 200, *, header: bool = True, **values: Any
+    ) -> HTMLResponse:
+        """A page (or, with header=False, a fragment that shows no header counts)."""
         flash = cookies.read_flash(self.request)
         context = {
             "me": self.user,
@@ -54,7 +57,7 @@ class Web:
             "flash": flash,
             "settings": self.ctx.settings,
             "path": self.request.url.path,
-            **self._header_counts(),
+            **(self._header_counts() if header else {}),
             **values,
         }
         response = templates.TemplateResponse(
