@@ -84,3 +84,32 @@ def test_ids_no_database_can_hold_are_malformed_not_a_crash(
     ):
         assert response.status_code == 422, response.text
         assert response.json()["code"] == "validation_error"
+
+
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def test_the_openapi_document_declares_every_error_as_a_problem(client: TestClient) -> None:
+    # It used to declare, besides each success, only FastAPI's 422 as application/json: the
+    # 401s, 404s, 409s, ... Zeal gives, and their type, were missing (found by the fuzzer).
+    document = client.get("/openapi.json").json()
+    assert all(path.startswith("/v1/") for path in document["paths"])  # pages are not API
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            label = f"{method.upper()} {path}"
+            responses = operation["responses"]
+            expected = {"413", "422", "429", "503"}
+            expected |= {"400"} if "requestBody" in operation else set()
+            expected |= {"401"} if operation.get("security") else set()
+            assert expected <= responses.keys(), label
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert response["content"] == PROBLEM_CONTENT, f"{label} {status}"
+
+
+def test_a_problem_has_what_the_document_says_it_has(client: TestClient) -> None:
+    problem = client.get("/openapi.json").json()["components"]["schemas"]["Problem"]
+    response = client.post("/v1/users", json={"email": "anna@example.com"})
+    assert response.status_code == 422
+    assert set(problem["required"]) <= response.json().keys() <= problem["properties"].keys()

@@ -697,3 +697,32 @@ class TestProtocolErrors:
 
         assert_problem(response, 400, "malformed_json")
         assert me(client, headers) == user
+
+
+def test_the_openapi_document_declares_the_refusals_of_accounts(client: TestClient) -> None:
+    # Found by the fuzzer: these answers were missing from /openapi.json.
+    _, headers = signed_up(client, username="anna", email="anna@example.com")
+    sign_up(client, username="bob")
+    refusals = [
+        (
+            client.post("/v1/users", json={"email": "anna@example.com", "password": PASSWORD}),
+            ("post", "/v1/users", 409, "email_taken"),
+        ),
+        (
+            client.post("/v1/sessions", json={"login": "anna", "password": "not the password"}),
+            ("post", "/v1/sessions", 401, "invalid_credentials"),
+        ),
+        (
+            client.patch("/v1/me", json={"username": "bob"}, headers=headers),
+            ("patch", "/v1/me", 409, "username_taken"),
+        ),
+        (
+            client.get("/v1/avatars/no_such_animal.svg"),
+            ("get", "/v1/avatars/{image}.svg", 404, "avatar_not_found"),
+        ),
+    ]
+    paths = client.get("/openapi.json").json()["paths"]
+    for response, (method, path, status, code) in refusals:
+        assert_problem(response, status, code)
+        declared = paths[path][method]["responses"][str(status)]
+        assert "application/problem+json" in declared["content"]

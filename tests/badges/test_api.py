@@ -576,3 +576,13 @@ class TestFailedRequests:
         assert_problem(response, 422, "language_unknown")
         assert metric(client, me, "read_articles")["value"] == 0
         assert unseen(client, me) == 0
+
+
+def test_the_openapi_document_declares_an_unknown_learner(client: TestClient) -> None:
+    _, headers = signed_up(client)
+    response = client.get("/v1/users/nobody_here/badges", headers=headers)
+
+    assert_problem(response, 404, "user_not_found")
+    paths = client.get("/openapi.json").json()["paths"]
+    answers = paths["/v1/users/{username}/badges"]["get"]["responses"]
+    assert "application/problem+json" in answers["404"]["content"]

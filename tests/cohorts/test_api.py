@@ -794,3 +794,42 @@ class TestAtTheSameMoment:
         assert_problem(refused[0], 409, "already_member")
         assert roster(client, ha, spanish["id"]) == (["anna"], ["bob"])
         assert [entry["id"] for entry in my_cohorts(client, hb)] == [spanish["id"]]
+
+
+def test_the_openapi_document_declares_the_refusals_of_classes(
+    client: TestClient, anna: Learner, bob: Learner
+) -> None:
+    # Found by the fuzzer: these answers were missing from /openapi.json.
+    (_, teacher), (_, student) = anna, bob
+    _, stranger = signed_up(client)
+    spanish = created(client, teacher)
+    joined(client, student, spanish["invite_code"])
+    cohort_path = "/v1/cohorts/{cohort_id}"
+    refusals = [
+        (read(client, stranger, spanish["id"]), ("get", cohort_path, 404, "cohort_not_found")),
+        (
+            change(client, student, spanish["id"], name="Mine now"),
+            ("patch", cohort_path, 403, "teachers_only"),
+        ),
+        (
+            join(client, stranger, "ZZZZZZZZ"),
+            ("post", "/v1/cohorts/join", 404, "invite_code_unknown"),
+        ),
+        (
+            join(client, student, spanish["invite_code"]),
+            ("post", "/v1/cohorts/join", 409, "already_member"),
+        ),
+        (
+            add_teacher(client, student, spanish["id"], "anna"),
+            ("post", f"{cohort_path}/teachers", 403, "teachers_only"),
+        ),
+        (
+            remove(client, teacher, spanish["id"], "anna"),
+            ("delete", f"{cohort_path}/members/{{username}}", 409, "last_teacher"),
+        ),
+    ]
+    paths = client.get("/openapi.json").json()["paths"]
+    for response, (method, path, status, code) in refusals:
+        assert_problem(response, status, code)
+        declared = paths[path][method]["responses"][str(status)]
+        assert "application/problem+json" in declared["content"]

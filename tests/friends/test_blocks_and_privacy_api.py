@@ -490,3 +490,22 @@ class TestFriendsOfALearner:
 
         assert response.status_code == 200, response.text
         assert [learner["username"] for learner in response.json()["learners"]] == ["anna", "dora"]
+
+
+def test_the_openapi_document_declares_blocking_again_and_unknown_learners(
+    client: TestClient, anna: Learner, bob: Learner
+) -> None:
+    (_, ha), _ = anna, bob
+    assert block(client, ha, "bob").status_code == 201
+    again = block(client, ha, "bob")
+    assert again.status_code == 200, again.text
+    assert_problem(block(client, ha, "nobody_here"), 404, "user_not_found")
+    assert_problem(unblock(client, ha, "nobody_here"), 404, "not_blocked")
+
+    paths = client.get("/openapi.json").json()["paths"]
+    answers = paths["/v1/me/blocks"]["post"]["responses"]
+    # Blocking again answers the block, as the first time; it was declared without any body.
+    assert answers["200"]["content"] == answers["201"]["content"]
+    assert "application/problem+json" in answers["404"]["content"]
+    answers = paths["/v1/me/blocks/{username}"]["delete"]["responses"]
+    assert "application/problem+json" in answers["404"]["content"]

@@ -2,9 +2,11 @@
 friends list, unfriending and befriending again, and two learners acting at the same moment."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from tests.conftest import START
 from tests.factories import signed_up
@@ -717,4 +719,59 @@ class TestAtTheSameMoment:
         assert_problem(refused[0], 409, "friend_request_not_pending")
         assert friend_names(client, ha) == ["bob"]
         assert friend_names(client, hb) == ["anna"]
+        assert_nothing_pending(client, ha, hb)
+
+
+class TestTheOpenApiDocument:
+    def test_the_refusals_of_answering_a_request_are_declared(
+        self, client: TestClient, anna: Learner, bob: Learner
+    ) -> None:
+        # Found by the fuzzer: these answers were missing from /openapi.json.
+        (_, ha), (_, hb) = anna, bob
+        request = sent_request(client, ha, "bob")
+        refusals = [
+            (answer(client, ha, request["id"], "accept"), 403, "friend_request_not_yours"),
+            (answer(client, hb, request["id"] + 1000, "accept"), 404, "friend_request_not_found"),
+        ]
+        assert answer(client, hb, request["id"], "accept").status_code == 200
+        again = answer(client, hb, request["id"], "accept")
+        refusals.append((again, 409, "friend_request_not_pending"))
+
+        paths = client.get("/openapi.json").json()["paths"]
+        answers = paths["/v1/friend-requests/{request_id}/accept"]["post"]["responses"]
+        for response, status, code in refusals:
+            assert_problem(response, status, code)
+            assert "application/problem+json" in answers[str(status)]["content"]
+
+    def test_its_links_lead_from_a_request_to_its_answers_and_on_to_unfriending(
+        self, client: TestClient, anna: Learner, bob: Learner
+    ) -> None:
+        (_, ha), (_, hb) = anna, bob
+        paths = client.get("/openapi.json").json()["paths"]
+        sent = paths["/v1/friend-requests"]["post"]["responses"]["201"]["links"]
+        accepted = paths["/v1/friend-requests/{request_id}/accept"]["post"]["responses"]["200"]
+
+        def follow(link: dict[str, Any], answer: Response, headers: Headers) -> Response:
+            """What a client does with a link: find its operation, fill in its parameters."""
+            _, _, escaped, method = link["operationRef"].split("/")
+            path = escaped.replace("~1", "/").replace("~0", "~")
+            assert method in paths[path]
+            for target, expression in link["parameters"].items():
+                value: Any = answer.json()
+                for key in expression.removeprefix("$response.body#/").split("/"):
+                    value = value[key]
+                path = path.replace(f"{{{target.removeprefix('path.')}}}", str(value))
+            return client.request(method, path, headers=headers)
+
+        request = send(client, ha, "bob")
+        answered = follow(sent["AcceptRequest"], request, hb)
+        assert answered.status_code == 200, answered.text
+        assert follow(accepted["links"]["EndFriendship"], answered, hb).status_code == 204
+        assert friends(client, ha) == [] and friends(client, hb) == []
+
+        withdrawn = follow(sent["WithdrawRequest"], send(client, ha, "bob"), ha)
+        assert withdrawn.status_code == 204, withdrawn.text
+        rejected = follow(sent["RejectRequest"], send(client, ha, "bob"), hb)
+        assert rejected.status_code == 200, rejected.text
+        assert rejected.json()["status"] == "rejected"
         assert_nothing_pending(client, ha, hb)

@@ -251,3 +251,20 @@ class TestAnonymous:
         board = cohort_board(client, anonymous.headers["bob"], anonymous.id)
         assert names(board) == ["ann", "bob", "cal"]
         assert row_of(board, "ann")["is_friend"] is True
+
+
+def test_the_openapi_document_declares_the_refusals_of_a_class_board(
+    client: TestClient, klass: Klass
+) -> None:
+    # Found by the fuzzer: a 404 (and a 403) the route gives were missing from /openapi.json.
+    quiet = new_cohort(client, klass.teacher, has_leaderboard=False)
+    join(client, klass.headers["ann"], quiet)
+    off = get_board(client, klass.headers["ann"], cohort_path(quiet["id"]))
+    outside = get_board(client, klass.headers["eve"], cohort_path(klass.id))
+
+    assert_problem(off, 403, "leaderboard_disabled")
+    assert_problem(outside, 404, "cohort_not_found")
+    paths = client.get("/openapi.json").json()["paths"]
+    answers = paths["/v1/cohorts/{cohort_id}/leaderboard"]["get"]["responses"]
+    for status in ("403", "404"):
+        assert "application/problem+json" in answers[status]["content"]

@@ -323,3 +323,26 @@ class TestPracticeDays:
     def test_bad_ranges_are_refused(self, client: TestClient, query: str, code: str) -> None:
         _, headers = signed_up(client)
         assert_problem(client.get(f"/v1/me/practice-days?{query}", headers=headers), 422, code)
+
+
+def test_the_openapi_document_declares_the_replay_and_an_unknown_learner(
+    client: TestClient, db: Database, ctx: Context
+) -> None:
+    _, headers = signed_up(client)
+    _, secret = api_key(db, ctx)
+    event = {"type": "reading", "language": "es", "idempotency_key": "k1"}
+    assert client.post(EVENTS, headers=headers, json=event).status_code == 201
+    replay = client.post(EVENTS, headers=headers, json=event)
+    unknown = client.post(
+        "/v1/users/999999/practice-events", headers={"X-API-Key": secret}, json=event
+    )
+
+    assert replay.status_code == 200, replay.text
+    assert_problem(unknown, 404, "user_not_found")
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (EVENTS, "/v1/users/{user_id}/practice-events"):
+        answers = paths[path]["post"]["responses"]
+        # The replay is the first answer again; it was declared without any body.
+        assert answers["200"]["content"] == answers["201"]["content"]
+    answers = paths["/v1/users/{user_id}/practice-events"]["post"]["responses"]
+    assert "application/problem+json" in answers["404"]["content"]

@@ -16,6 +16,7 @@ from zeal.badges.schemas import (
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.friends import service as friends_service
+from zeal.problems import refusals
 from zeal.schemas import UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["badges"])
@@ -50,7 +51,7 @@ def mark_badges_seen(
     return SeenResult(marked=marked, unseen=badges_service.unseen_count(session, user.id))
 
 
-@router.get("/users/{username}/badges")
+@router.get("/users/{username}/badges", responses=refusals(404))
 def read_learner_badges(
     username: UsernamePath, user: CurrentUser, session: SessionDep
 ) -> AchievedBadges:

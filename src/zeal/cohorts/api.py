@@ -15,6 +15,7 @@ from zeal.cohorts.schemas import (
     TeacherAdd,
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
+from zeal.problems import refusals
 from zeal.schemas import IdPath, UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["cohorts"])
@@ -46,7 +47,7 @@ def create_cohort(
     return _read(session, user, cohort.id)
 
 
-@router.post("/cohorts/join", status_code=status.HTTP_201_CREATED)
+@router.post("/cohorts/join", status_code=status.HTTP_201_CREATED, responses=refusals(404, 409))
 def join_cohort(
     body: JoinRequest, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> CohortRead:
@@ -66,13 +67,13 @@ def list_my_cohorts(user: CurrentUser, session: SessionDep) -> CohortList:
     )
 
 
-@router.get("/cohorts/{cohort_id}")
+@router.get("/cohorts/{cohort_id}", responses=refusals(404))
 def read_cohort(cohort_id: IdPath, user: CurrentUser, session: SessionDep) -> CohortRead:
     """A class you belong to: its teachers and students."""
     return _read(session, user, cohort_id)
 
 
-@router.patch("/cohorts/{cohort_id}")
+@router.patch("/cohorts/{cohort_id}", responses=refusals(403, 404))
 def update_cohort(
     cohort_id: IdPath, body: CohortUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> CohortRead:
@@ -90,7 +91,11 @@ def update_cohort(
     return _read(session, user, cohort_id)
 
 
-@router.post("/cohorts/{cohort_id}/teachers", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/cohorts/{cohort_id}/teachers",
+    status_code=status.HTTP_201_CREATED,
+    responses=refusals(403, 404, 409),
+)
 def add_teacher(
     cohort_id: IdPath, body: TeacherAdd, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> CohortRead:
@@ -99,7 +104,11 @@ def add_teacher(
     return _read(session, user, cohort_id)
 
 
-@router.delete("/cohorts/{cohort_id}/members/{username}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/cohorts/{cohort_id}/members/{username}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=refusals(403, 404, 409),
+)
 def remove_member(
     cohort_id: IdPath,
     username: UsernamePath,

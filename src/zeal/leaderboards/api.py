@@ -9,6 +9,7 @@ from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import Leaderboard
 from zeal.leaderboards.service import BoardMetric, BoardRequest
+from zeal.problems import refusals
 from zeal.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["leaderboards"])
@@ -43,7 +44,7 @@ def friends_leaderboard(
     return Leaderboard.of(boards_service.friends_board(session, ctx, user, request))
 
 
-@router.get("/cohorts/{cohort_id}/leaderboard")
+@router.get("/cohorts/{cohort_id}/leaderboard", responses=refusals(403, 404))
 def cohort_leaderboard(
     cohort_id: IdPath,
     request: BoardQuery,

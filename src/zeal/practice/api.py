@@ -1,7 +1,7 @@
 """Routes for recording practice and reading streaks and the practice-day ledger."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
@@ -19,11 +19,17 @@ from zeal.practice.schemas import (
     StreakRead,
 )
 from zeal.practice.service import Practice, RecordedPractice
+from zeal.problems import refusals
 from zeal.schemas import IdPath
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
-_REPLAY = {200: {"description": "The idempotency key was seen before: the original result."}}
+_REPLAY: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": PracticeRecorded,
+        "description": "The idempotency key was seen before: the original result.",
+    }
+}
 
 
 def _respond(recorded: RecordedPractice, response: Response) -> PracticeRecorded:
@@ -64,7 +70,9 @@ def record_my_practice(
 
 
 @router.post(
-    "/users/{user_id}/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY
+    "/users/{user_id}/practice-events",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_REPLAY, **refusals(404)},
 )
 def record_practice_for_user(
     user_id: IdPath,
