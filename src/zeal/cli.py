@@ -40,6 +40,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         log_level="info",
     )
 

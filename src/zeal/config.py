@@ -10,6 +10,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ZEAL_", extra="ignore")
 
     database_url: str = "sqlite:///./zeal.db"
+    # Seconds to wait for a connection to PostgreSQL or MariaDB before a request gets 503
+    # `database_unavailable`, instead of hanging while the database is unreachable.
+    database_timeout_seconds: int = Field(default=5, ge=1, le=300)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -33,6 +36,22 @@ class Settings(BaseSettings):
     # sign-in hint naming the demo accounts (`make run` turns it on).
     practice_form: bool = True
     demo_hint: bool = False
+
+    # Abuse limits (429). Counters live in the database, or in Redis when `redis_url` is set,
+    # so every server process sees the same counts.
+    redis_url: str | None = None
+    redis_prefix: str = "zeal:"  # so several deployments can share one Redis
+    # Wrong passwords per account and per client address in `sign_in_window_minutes`; past
+    # either, sign-in is refused before the password is even checked.
+    sign_in_failures_per_account: int = Field(default=10, ge=1)
+    sign_in_failures_per_address: int = Field(default=100, ge=1)
+    sign_in_window_minutes: int = Field(default=15, ge=1, le=1_440)
+    friend_requests_per_day: int = Field(default=50, ge=1)
+    searches_per_minute: int = Field(default=120, ge=1)
+    # Plausibility: practice events one learner can do in one minute (by `occurred_at`).
+    practice_events_per_minute: int = Field(default=120, ge=1)
+    # Proxies whose X-Forwarded-For / -Proto are believed (uvicorn's forwarded_allow_ips).
+    trusted_proxies: str = "127.0.0.1"
 
 
 @lru_cache

@@ -9,10 +9,12 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
-from zeal.accounts.errors import InvalidApiKey, InvalidToken
+from zeal.accounts.errors import InvalidApiKey, InvalidCredentials, InvalidToken
 from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.context import Context
+from zeal.data_rights.errors import PasswordIncorrect
 from zeal.db import Database
+from zeal.limits.service import Limits, SignInAttempt
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -27,6 +29,16 @@ def get_context(request: Request) -> Context:
     return context
 
 
+def get_limits(request: Request) -> Limits:
+    limits: Limits = request.app.state.limits
+    return limits
+
+
+def client_address(request: Request) -> str:
+    # Behind a trusted proxy uvicorn has already put the X-Forwarded-For address here.
+    return request.client.host if request.client else "unknown"
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One request, one transaction: committed when the endpoint returns, rolled back if it
     raises. Declared with scope="function", so the commit happens before the response is sent
@@ -38,6 +50,23 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ContextDep = Annotated[Context, Depends(get_context)]
+LimitsDep = Annotated[Limits, Depends(get_limits)]
+
+
+def sign_in_attempt(request: Request) -> Iterator[SignInAttempt]:
+    """Declare it before the session: it closes after the request's transaction, so a wrong
+    password is counted even though that transaction is rolled back."""
+    attempt = SignInAttempt(get_limits(request), client_address(request))
+    try:
+        yield attempt
+    except (InvalidCredentials, PasswordIncorrect):
+        attempt.failed = True
+        raise
+    finally:
+        attempt.close()
+
+
+SignInAttemptDep = Annotated[SignInAttempt, Depends(sign_in_attempt, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="A session token from POST /v1/sessions.")
 _api_key = APIKeyHeader(

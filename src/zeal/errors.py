@@ -13,6 +13,7 @@ class ZealError(Exception):
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         self.detail = detail or self.title
         self.extra = extra
+        self.headers: dict[str, str] = {}  # e.g. Retry-After on a 429
         super().__init__(self.detail)
 
 

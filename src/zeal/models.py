@@ -4,6 +4,7 @@ from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
+from zeal.limits.models import LimitCounter
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "CohortMember",
     "FriendRequest",
     "Friendship",
+    "LimitCounter",
     "Metric",
     "PracticeDay",
     "PracticeEvent",

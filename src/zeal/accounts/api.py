@@ -16,12 +16,13 @@ from zeal.accounts.schemas import (
     SessionRead,
     UserCreate,
 )
-from zeal.deps import ContextDep, CurrentUser, SessionDep, SignedInDep
+from zeal.deps import ContextDep, CurrentUser, SessionDep, SignedInDep, SignInAttemptDep
+from zeal.problems import refusals
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED)
+@router.post("/users", status_code=status.HTTP_201_CREATED, responses=refusals(409))
 def create_user(body: UserCreate, session: SessionDep, ctx: ContextDep) -> MeRead:
     """Sign up. A username and an avatar are generated when none is given."""
     user = accounts_service.create_user(
@@ -36,9 +37,13 @@ def create_user(body: UserCreate, session: SessionDep, ctx: ContextDep) -> MeRea
     return MeRead.of(user)
 
 
-@router.post("/sessions", status_code=status.HTTP_201_CREATED)
-def create_session(body: SessionCreate, session: SessionDep, ctx: ContextDep) -> SessionRead:
-    """Sign in with e-mail or username and password; returns a bearer token."""
+@router.post("/sessions", status_code=status.HTTP_201_CREATED, responses=refusals(401))
+def create_session(
+    attempt: SignInAttemptDep, body: SessionCreate, session: SessionDep, ctx: ContextDep
+) -> SessionRead:
+    """Sign in with e-mail or username and password; returns a bearer token. Too many wrong
+    passwords for one account or from one address are refused (429) for a while."""
+    attempt.check(session, body.login)
     token, row, user = accounts_service.sign_in(
         session, ctx, login=body.login, password=body.password
     )
@@ -60,7 +65,7 @@ def read_me(user: CurrentUser) -> MeRead:
     return MeRead.of(user)
 
 
-@router.patch("/me")
+@router.patch("/me", responses=refusals(409))
 def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MeRead:
     """Change display name, username, time zone, avatar or social settings; fields left out
     stay as they are."""
@@ -84,7 +89,10 @@ HexColour = Annotated[str, Query(pattern=r"^[0-9A-Fa-f]{6}$", description="RRGGB
 @router.get(
     "/avatars/{image}.svg",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}, "description": "The avatar picture."}},
+    responses={
+        200: {"content": {"image/svg+xml": {}}, "description": "The avatar picture."},
+        **refusals(404),
+    },
 )
 def avatar_picture(
     image: Annotated[str, Path(max_length=40)],

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from zeal.accounts.models import User
 from zeal.accounts.schemas import PublicUser
-from zeal.deps import ContextDep, CurrentUser, SessionDep
+from zeal.deps import ContextDep, CurrentUser, LimitsDep, SessionDep
 from zeal.friends import service as friends_service
 from zeal.friends.models import FriendRequest
 from zeal.friends.schemas import (
@@ -24,6 +24,7 @@ from zeal.friends.schemas import (
     UsernameBody,
 )
 from zeal.practice import service as practice_service
+from zeal.problems import refusals
 from zeal.schemas import IdPath, UsernamePath
 
 router = APIRouter(prefix="/v1", tags=["friends"])
@@ -38,11 +39,13 @@ def _read(request: FriendRequest, me: User, other: User) -> FriendRequestRead:
 def search_learners(
     user: CurrentUser,
     session: SessionDep,
+    limits: LimitsDep,
     q: Annotated[str, Query(max_length=100, description="Username or display-name prefix.")],
     limit: Annotated[int, Query(ge=1, le=friends_service.MAX_SEARCH_RESULTS)] = 20,
 ) -> SearchResults:
     """Find learners by the start of their username or display name (at least 2 characters)."""
-    found = friends_service.search(session, user, query=q, limit=limit)
+    with limits.counted(session, limits.search, f"user:{user.id}"):
+        found = friends_service.search(session, user, query=q, limit=limit)
     return SearchResults(
         results=[
             SearchResult(**PublicUser.of(other).model_dump(), relation=relation)
@@ -51,13 +54,35 @@ def search_learners(
     )
 
 
-@router.post("/friend-requests", status_code=status.HTTP_201_CREATED)
+# OpenAPI links: what a client (and Schemathesis's stateful test) can do next with an answer.
+_REQUEST = "#/paths/~1v1~1friend-requests~1{request_id}"
+_BY_ID = {"parameters": {"path.request_id": "$response.body#/id"}}
+_SENT_LINKS = {
+    "AcceptRequest": {"operationRef": f"{_REQUEST}~1accept/post", **_BY_ID},
+    "RejectRequest": {"operationRef": f"{_REQUEST}~1reject/post", **_BY_ID},
+    "WithdrawRequest": {"operationRef": f"{_REQUEST}/delete", **_BY_ID},
+}
+_ACCEPTED_LINKS = {
+    "EndFriendship": {
+        "operationRef": "#/paths/~1v1~1me~1friends~1{username}/delete",
+        "parameters": {"path.username": "$response.body#/sender/username"},
+    }
+}
+_ACT_ON_REQUEST = refusals(403, 404, 409)
+
+
+@router.post(
+    "/friend-requests",
+    status_code=status.HTTP_201_CREATED,
+    responses={201: {"links": _SENT_LINKS}, **refusals(403, 404, 409)},
+)
 def send_friend_request(
-    body: UsernameBody, user: CurrentUser, session: SessionDep, ctx: ContextDep
+    body: UsernameBody, user: CurrentUser, session: SessionDep, ctx: ContextDep, limits: LimitsDep
 ) -> FriendRequestRead:
     """Ask a learner to be friends; if they already asked you, you are friends at once
-    (the request comes back `accepted`)."""
-    request = friends_service.send_friend_request(session, ctx, user, username=body.username)
+    (the request comes back `accepted`). Sent requests a day are limited (429)."""
+    with limits.counted(session, limits.friend_requests, f"user:{user.id}"):
+        request = friends_service.send_friend_request(session, ctx, user, username=body.username)
     receiver = session.get(User, request.receiver_id)
     assert receiver is not None
     return _read(request, user, receiver)
@@ -94,7 +119,10 @@ def _answer(request_id: int, user: User, session: SessionDep) -> FriendRequestRe
     return _read(request, user, other)
 
 
-@router.post("/friend-requests/{request_id}/accept")
+@router.post(
+    "/friend-requests/{request_id}/accept",
+    responses={200: {"links": _ACCEPTED_LINKS}, **_ACT_ON_REQUEST},
+)
 def accept_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
@@ -103,7 +131,7 @@ def accept_friend_request(
     return _answer(request_id, user, session)
 
 
-@router.post("/friend-requests/{request_id}/reject")
+@router.post("/friend-requests/{request_id}/reject", responses=_ACT_ON_REQUEST)
 def reject_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
@@ -112,7 +140,11 @@ def reject_friend_request(
     return _answer(request_id, user, session)
 
 
-@router.delete("/friend-requests/{request_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/friend-requests/{request_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=_ACT_ON_REQUEST,
+)
 def cancel_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
@@ -131,7 +163,9 @@ def list_my_friends(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> 
     )
 
 
-@router.delete("/me/friends/{username}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/me/friends/{username}", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(404)
+)
 def unfriend(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
@@ -140,7 +174,14 @@ def unfriend(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/me/blocks", status_code=status.HTTP_201_CREATED, responses={200: {}})
+@router.post(
+    "/me/blocks",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": BlockRead, "description": "Already blocked: nothing changed."},
+        **refusals(404),
+    },
+)
 def block_learner(
     body: UsernameBody, user: CurrentUser, session: SessionDep, ctx: ContextDep, response: Response
 ) -> BlockRead:
@@ -152,7 +193,9 @@ def block_learner(
     return BlockRead(**PublicUser.of(blocked).model_dump(), blocked_at=row.created_at)
 
 
-@router.delete("/me/blocks/{username}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/me/blocks/{username}", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(404)
+)
 def unblock_learner(username: UsernamePath, user: CurrentUser, session: SessionDep) -> Response:
     """Lift a block (friendship and requests do not come back)."""
     friends_service.unblock(session, user, username=username)
@@ -170,7 +213,7 @@ def list_blocks(user: CurrentUser, session: SessionDep) -> BlockList:
     )
 
 
-@router.get("/users/{username}")
+@router.get("/users/{username}", responses=refusals(404))
 def read_profile(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> ProfileRead:
@@ -178,7 +221,7 @@ def read_profile(
     return ProfileRead.of(friends_service.profile(session, ctx, user, username=username))
 
 
-@router.get("/users/{username}/friends")
+@router.get("/users/{username}/friends", responses=refusals(403, 404))
 def read_friends_of(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> LearnerList:

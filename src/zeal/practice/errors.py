@@ -1,6 +1,6 @@
 """Refusals of the practice domain."""
 
-from zeal.errors import Invalid, NotFound
+from zeal.errors import Invalid, NotFound, ZealError
 
 
 class LanguageUnknown(Invalid):
@@ -46,3 +46,10 @@ class DateRangeInvalid(Invalid):
 class UserNotFound(NotFound):
     code = "user_not_found"
     title = "No such learner"
+
+
+class ImplausibleActivity(ZealError):
+    # 429 like a rate limit, but about the events themselves: retrying will not help.
+    status = 429
+    code = "implausible_activity"
+    title = "Implausible activity"

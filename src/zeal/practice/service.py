@@ -3,9 +3,9 @@
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -61,6 +61,28 @@ class RecordedPractice:
 # ---- recording -------------------------------------------------------------------------------
 
 
+def _check_plausible(session: Session, ctx: Context, user_id: int, occurred_at: datetime) -> None:
+    """Nobody does more than `practice_events_per_minute` things in one minute: past that, the
+    events are not real practice and count nowhere. Counted by the events' own minute (UTC), so
+    a late batch is judged by when it happened, not when it arrived."""
+    minute = occurred_at.astimezone(UTC).replace(second=0, microsecond=0)
+    in_that_minute = session.scalar(
+        select(func.count())
+        .select_from(PracticeEvent)
+        .where(
+            PracticeEvent.user_id == user_id,
+            PracticeEvent.occurred_at >= minute,
+            PracticeEvent.occurred_at < minute + timedelta(minutes=1),
+        )
+    )
+    cap = ctx.settings.practice_events_per_minute
+    if (in_that_minute or 0) >= cap:
+        raise errors.ImplausibleActivity(
+            f"More than {cap} practice events in one minute ({minute:%Y-%m-%d %H:%M} UTC) cannot "
+            "be real practice; this one was not counted."
+        )
+
+
 def record_practice(
     session: Session,
     ctx: Context,
@@ -95,6 +117,7 @@ def record_practice(
             streak, badges = _result_from_json(earlier.result_json)
             return RecordedPractice(earlier, streak, badges, replayed=True)
 
+    _check_plausible(session, ctx, user.id, occurred_at)
     day = local_date(user, occurred_at)
     # Both rows are looked up before either changes, so a new day is inserted once, complete.
     user_language = _user_language(session, ctx, user.id, practice.language)

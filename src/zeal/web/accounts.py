@@ -4,7 +4,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from zeal.accounts import service as accounts_service
+from zeal.accounts.errors import InvalidCredentials
 from zeal.accounts.schemas import SessionCreate, UserCreate
+from zeal.deps import SignInAttemptDep
 from zeal.web import cookies, forms
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, local_target
 
@@ -64,7 +66,7 @@ def sign_in_page(web: AnyoneDep, next: str | None = Query(None, max_length=2000)
 
 
 @router.post("/sign-in")
-def sign_in(web: AnyoneDep, form: Form) -> Response:
+def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
     values = {"login": str(form.get("login", "")).strip(), "next": str(form.get("next", ""))}
     try:
         body = forms.parse(
@@ -75,12 +77,15 @@ def sign_in(web: AnyoneDep, form: Form) -> Response:
     opened: list[str] = []
 
     def sign_in() -> None:
+        attempt.check(web.session, body.login)
         token, _, _ = accounts_service.sign_in(
             web.session, web.ctx, login=body.login, password=body.password
         )
         opened.append(token)
 
     error = web.attempt(sign_in)
+    if isinstance(error, InvalidCredentials):
+        attempt.failed = True
     if error is not None:
         return web.render("sign_in.html", error.status, values=values, errors=forms.refusal(error))
     return _signed_in(web, opened[0], local_target(values["next"]))

@@ -22,11 +22,12 @@ def _search(web: Web, q: str) -> tuple[list[tuple[object, Relation]], str | None
     if not q.strip():
         return [], None
     found: list[tuple[object, Relation]] = []
-    error = web.attempt(
-        lambda: found.extend(
-            friends_service.search(web.session, web.me, query=q, limit=SEARCH_LIMIT)
-        )
-    )
+
+    def search() -> None:
+        with web.limits.counted(web.session, web.limits.search, f"user:{web.me.id}"):
+            found.extend(friends_service.search(web.session, web.me, query=q, limit=SEARCH_LIMIT))
+
+    error = web.attempt(search)
     if error is not None:
         return [], error.detail
     return found, None if found else f"No learner's name starts with “{q.strip()}”."
@@ -69,9 +70,10 @@ def send_request(web: LearnerDep, form: Form) -> Response:
     sent: list[str] = []
 
     def send() -> None:
-        request = friends_service.send_friend_request(
-            web.session, web.ctx, web.me, username=username
-        )
+        with web.limits.counted(web.session, web.limits.friend_requests, f"user:{web.me.id}"):
+            request = friends_service.send_friend_request(
+                web.session, web.ctx, web.me, username=username
+            )
         sent.append(request.status)
 
     def done() -> str:

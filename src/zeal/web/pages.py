@@ -18,9 +18,10 @@ from zeal.accounts.errors import InvalidToken
 from zeal.accounts.models import SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.context import Context
-from zeal.deps import ContextDep, SessionDep
+from zeal.deps import ContextDep, SessionDep, get_limits
 from zeal.errors import Unauthenticated, ZealError
 from zeal.friends import service as friends_service
+from zeal.limits.service import Limits
 from zeal.web import cookies, formats
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -39,6 +40,10 @@ class Web:
     ctx: Context
     user: User | None
     token: SessionToken | None = None
+
+    @property
+    def limits(self) -> Limits:
+        return get_limits(self.request)
 
     @property
     def me(self) -> User:
