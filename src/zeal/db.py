@@ -61,17 +61,28 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+# How long to wait for a database connection when the caller names no other limit.
+DEFAULT_TIMEOUT_SECONDS = 5
+
+
+def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> Engine:
     url = normalise_url(url)
-    backend = make_url(url).get_backend_name()
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
     if backend == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
+    # An unreachable server must fail a request within the timeout (503), not hang it: libpq
+    # waits forever by default. A `connect_timeout` in the URL itself wins.
+    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": timeout_seconds}
     # Read committed everywhere: after a learner's row is locked, every read sees what the
     # previous writer committed (MariaDB's default, repeatable read, would show a stale snapshot).
+    # pool_pre_ping replaces connections the server dropped, so Zeal recovers by itself when
+    # the database is back.
     return create_engine(
         url,
+        connect_args=connect_args,
         isolation_level="READ COMMITTED",
         pool_pre_ping=True,
         pool_size=10,
@@ -105,8 +116,8 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """An engine with two session factories: one for reading requests, one for writing ones."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> None:
+        self.engine = make_engine(url, timeout_seconds=timeout_seconds)
         self.backend = self.engine.dialect.name
         # SQLite takes one writer at a time; waiting writers poll with growing sleeps, which
         # gives second-long tails under load. Within a process they queue on this lock instead

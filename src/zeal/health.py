@@ -21,6 +21,6 @@ def health(request: Request) -> JSONResponse:
     except SQLAlchemyError:
         return problem(
             request, 503, "database_unavailable", "Database unavailable",
-            "Zeal cannot reach its database.",
+            "Zeal cannot reach its database.", {"Retry-After": "1"},
         )  # fmt: skip
     return JSONResponse({"status": "ok", "database": database.backend})

@@ -59,6 +59,14 @@ async def _page_error(request: Request, exc: Exception) -> Response:
         title = _HTTP_TITLES.get(exc.status_code, "Something is not right")
         detail = exc.detail if isinstance(exc.detail, str) else title
         return _error_page(request, exc.status_code, title, detail)
+    if isinstance(exc, problems.DATABASE_UNAVAILABLE):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        response = _error_page(
+            request, 503, "Zeal is catching its breath",
+            "Your data is safe, but it cannot be reached right now. Try again in a moment.",
+        )  # fmt: skip
+        response.headers["Retry-After"] = "1"
+        return response
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, 500, "Something went wrong", "Something went wrong on our side.")
 
