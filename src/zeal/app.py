@@ -13,9 +13,12 @@ from zeal.clock import Clock, SystemClock
 from zeal.cohorts import api as cohorts_api
 from zeal.config import Settings, get_settings
 from zeal.context import Context
+from zeal.data_rights import api as data_rights_api
 from zeal.db import Database
 from zeal.friends import api as friends_api
 from zeal.leaderboards import api as leaderboards_api
+from zeal.limits.counters import counters_for
+from zeal.limits.service import Limits
 from zeal.middleware import BodyLimit
 from zeal.practice import api as practice_api
 from zeal.web import errors as web_errors
@@ -25,7 +28,7 @@ from zeal.web.router import router as web_router
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -40,6 +43,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.database = database
     app.state.context = Context(settings=settings, clock=clock or SystemClock())
+    counters = counters_for(database, settings)
+    app.state.limits = Limits(settings, counters, app.state.context.clock)
     problems.install(app)
     web_errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
@@ -52,6 +57,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         badges_api.router,
         cohorts_api.router,
         leaderboards_api.router,
+        data_rights_api.router,
     )
     for router in routers:
         app.include_router(router)

@@ -12,11 +12,15 @@ from zeal.accounts import avatars
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.accounts.schemas import MeUpdate
+from zeal.data_rights import service as data_rights
+from zeal.data_rights.errors import PasswordIncorrect
+from zeal.data_rights.schemas import LearnerExport
+from zeal.deps import SignInAttemptDep
 from zeal.friends import service as friends_service
 from zeal.friends.schemas import ProfileRead
 from zeal.friends.service import Relation
 from zeal.schemas import UsernamePath
-from zeal.web import forms
+from zeal.web import cookies, forms
 from zeal.web.pages import Form, LearnerDep, Web
 
 router = APIRouter()
@@ -43,13 +47,18 @@ def _current(user: User) -> dict[str, Any]:
 
 
 def _profile_page(
-    web: Web, values: dict[str, Any], errors: dict[str, str], status: int = 200
+    web: Web,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+    delete_errors: dict[str, str] | None = None,
 ) -> Response:
     return web.render(
         "profile.html",
         status,
         values=values,
         errors=errors,
+        delete_errors=delete_errors or {},
         images=avatars.IMAGES,
         character_colors=avatars.CHARACTER_COLORS,
         background_colors=avatars.BACKGROUND_COLORS,
@@ -99,6 +108,40 @@ def save_profile(web: LearnerDep, form: Form) -> Response:
     if error is not None:
         return _profile_page(web, sent, forms.refusal(error), error.status)
     return web.redirect("/profile", "Your profile is saved.")
+
+
+@router.get("/profile/export")
+def export_my_data(web: LearnerDep) -> Response:
+    """The API's export, as a file the browser saves."""
+    now = web.ctx.clock.now()
+    export = LearnerExport.of(data_rights.export(web.session, web.me), now)
+    name = data_rights.export_filename(web.me, now)
+    return Response(
+        export.model_dump_json(indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/profile/delete")
+def delete_account(attempt: SignInAttemptDep, web: LearnerDep, form: Form) -> Response:
+    me = web.me
+    password = str(form.get("password", ""))
+
+    def delete() -> None:
+        attempt.check_user(web.session, me)
+        data_rights.delete_account(web.session, web.ctx, me, password=password)
+
+    error = web.attempt(delete)
+    if error is not None:
+        attempt.failed = isinstance(error, PasswordIncorrect)
+        field = "password" if isinstance(error, PasswordIncorrect) else "form"
+        errors = {field: error.detail}
+        return _profile_page(web, _current(me), {}, error.status, delete_errors=errors)
+    cookies.renew_csrf(web.request)
+    response = web.redirect("/sign-in", "Your account and all its data are deleted.")
+    cookies.clear_session(response)
+    return response
 
 
 @router.get("/learners/{username}")

@@ -1,0 +1,150 @@
+"""The shape of a learner's data export, and of the request that deletes an account."""
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from zeal.accounts.schemas import MeRead
+from zeal.data_rights.service import LearnerData
+from zeal.practice.schemas import PracticeDayRead, PracticeEventRead
+from zeal.schemas import Schema
+
+
+class AccountDelete(Schema):
+    password: str = Field(max_length=1024, description="The learner's current password.")
+
+
+class SessionExport(Schema):
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class LanguageExport(Schema):
+    language: str
+    daily_streak: int
+    last_practice_date: date | None
+    max_streak: int
+    max_streak_date: date | None
+    started_at: datetime
+
+
+class FriendshipExport(Schema):
+    friend: str = Field(description="The other learner's username today.")
+    created_at: datetime
+    ended_at: datetime | None
+    friend_streak: int
+    max_friend_streak: int
+    max_friend_streak_date: date | None
+
+
+class FriendRequestExport(Schema):
+    sender: str
+    receiver: str
+    status: str
+    created_at: datetime
+    responded_at: datetime | None
+
+
+class BlockExport(Schema):
+    blocked: str
+    created_at: datetime
+
+
+class MetricExport(Schema):
+    metric: str
+    value: int
+    updated_at: datetime
+
+
+class BadgeExport(Schema):
+    metric: str
+    level: int
+    name: str
+    achieved_at: datetime
+    seen_at: datetime | None
+
+
+class ClassExport(Schema):
+    class_id: int
+    name: str
+    role: str
+    joined_at: datetime
+    left_at: datetime | None
+
+
+class LearnerExport(Schema):
+    """Everything Zeal keeps about the learner (GDPR art. 15 and 20)."""
+
+    exported_at: datetime
+    account: MeRead
+    sessions: list[SessionExport]
+    practice_events: list[PracticeEventRead]
+    practice_days: list[PracticeDayRead]
+    languages: list[LanguageExport]
+    friendships: list[FriendshipExport]
+    friend_requests: list[FriendRequestExport]
+    blocks: list[BlockExport]
+    metrics: list[MetricExport]
+    badges: list[BadgeExport]
+    classes: list[ClassExport]
+
+    @classmethod
+    def of(cls, data: LearnerData, exported_at: datetime) -> "LearnerExport":
+        return cls(
+            exported_at=exported_at,
+            account=MeRead.of(data.user),
+            sessions=[SessionExport.model_validate(row) for row in data.sessions],
+            practice_events=[PracticeEventRead.of(row) for row in data.practice_events],
+            practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
+            languages=[LanguageExport.model_validate(row) for row in data.languages],
+            friendships=[
+                FriendshipExport(
+                    friend=friend,
+                    created_at=row.created_at,
+                    ended_at=row.ended_at,
+                    friend_streak=row.friend_streak,
+                    max_friend_streak=row.max_friend_streak,
+                    max_friend_streak_date=row.max_friend_streak_date,
+                )
+                for row, friend in data.friendships
+            ],
+            friend_requests=[
+                FriendRequestExport(
+                    sender=sender,
+                    receiver=receiver,
+                    status=row.status,
+                    created_at=row.created_at,
+                    responded_at=row.responded_at,
+                )
+                for row, sender, receiver in data.friend_requests
+            ],
+            blocks=[
+                BlockExport(blocked=blocked, created_at=row.created_at)
+                for row, blocked in data.blocked_usernames
+            ],
+            metrics=[
+                MetricExport(metric=code, value=row.value, updated_at=row.updated_at)
+                for row, code in data.metrics
+            ],
+            badges=[
+                BadgeExport(
+                    metric=code,
+                    level=badge.level,
+                    name=badge.name,
+                    achieved_at=row.achieved_at,
+                    seen_at=row.seen_at,
+                )
+                for row, badge, code in data.badges
+            ],
+            classes=[
+                ClassExport(
+                    class_id=cohort.id,
+                    name=cohort.name,
+                    role=row.role,
+                    joined_at=row.joined_at,
+                    left_at=row.left_at,
+                )
+                for row, cohort in data.classes
+            ],
+        )
