@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.leaderboards
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.load
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
