@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from zeal.deps import get_database
-from zeal.problems import problem
+from zeal.problems import database_unavailable
 
 router = APIRouter(prefix="/v1", tags=["health"])
 
@@ -19,8 +19,5 @@ def health(request: Request) -> JSONResponse:
         with database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        return problem(
-            request, 503, "database_unavailable", "Database unavailable",
-            "Zeal cannot reach its database.", {"Retry-After": "1"},
-        )  # fmt: skip
+        return database_unavailable(request)
     return JSONResponse({"status": "ok", "database": database.backend})

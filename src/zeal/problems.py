@@ -103,13 +103,20 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+# Seconds a client should wait before trying again when the database is away.
+RETRY_AFTER_OUTAGE = {"Retry-After": "1"}
+
+
+def database_unavailable(request: Request) -> JSONResponse:
     return problem(
         request, 503, "database_unavailable", "Database unavailable",
-        "Zeal cannot reach its database right now; try again shortly.",
-        {"Retry-After": "1"},
+        "Zeal cannot reach its database right now; try again shortly.", RETRY_AFTER_OUTAGE,
     )  # fmt: skip
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return database_unavailable(request)
 
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]

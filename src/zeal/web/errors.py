@@ -65,7 +65,7 @@ async def _page_error(request: Request, exc: Exception) -> Response:
             request, 503, "Zeal is catching its breath",
             "Your data is safe, but it cannot be reached right now. Try again in a moment.",
         )  # fmt: skip
-        response.headers["Retry-After"] = "1"
+        response.headers.update(problems.RETRY_AFTER_OUTAGE)
         return response
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _error_page(request, 500, "Something went wrong", "Something went wrong on our side.")
