@@ -9,11 +9,11 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
-from zeal.accounts.errors import InvalidApiKey, InvalidCredentials, InvalidToken
+from zeal.accounts.errors import InvalidApiKey, InvalidToken
 from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.context import Context
-from zeal.data_rights.errors import PasswordIncorrect
 from zeal.db import Database
+from zeal.errors import ZealError
 from zeal.limits.service import Limits, SignInAttempt
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -59,8 +59,8 @@ def sign_in_attempt(request: Request) -> Iterator[SignInAttempt]:
     attempt = SignInAttempt(get_limits(request), client_address(request))
     try:
         yield attempt
-    except (InvalidCredentials, PasswordIncorrect):
-        attempt.failed = True
+    except ZealError as refused:
+        attempt.saw(refused)
         raise
     finally:
         attempt.close()

@@ -17,6 +17,10 @@ class ZealError(Exception):
         super().__init__(self.detail)
 
 
+class WrongPassword:
+    """Marks a refusal for a password that did not match: it counts toward the sign-in limit."""
+
+
 class NotFound(ZealError):
     status = 404
     code = "not_found"

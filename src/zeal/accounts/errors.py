@@ -1,6 +1,6 @@
 """Refusals of the accounts domain, each with the code a client can switch on."""
 
-from zeal.errors import Conflict, Invalid, NotFound, Unauthenticated
+from zeal.errors import Conflict, Invalid, NotFound, Unauthenticated, WrongPassword
 
 
 class EmailTaken(Conflict):
@@ -43,7 +43,7 @@ class AvatarInvalid(Invalid):
     title = "Invalid avatar"
 
 
-class InvalidCredentials(Unauthenticated):
+class InvalidCredentials(Unauthenticated, WrongPassword):
     code = "invalid_credentials"
     title = "Wrong login or password"
 

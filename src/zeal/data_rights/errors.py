@@ -1,9 +1,9 @@
 """Refusals of account deletion."""
 
-from zeal.errors import Conflict, Forbidden
+from zeal.errors import Conflict, Forbidden, WrongPassword
 
 
-class PasswordIncorrect(Forbidden):
+class PasswordIncorrect(Forbidden, WrongPassword):
     # 403, not 401: the session is fine; the password that confirms deletion is not.
     code = "password_incorrect"
     title = "The password is not right"

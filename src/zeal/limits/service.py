@@ -13,6 +13,7 @@ from zeal.accounts.models import User
 from zeal.accounts.queries import find_by_login
 from zeal.clock import Clock
 from zeal.config import Settings
+from zeal.errors import WrongPassword
 from zeal.limits.counters import Counters, window_start
 from zeal.limits.errors import RateLimited
 
@@ -107,6 +108,10 @@ class SignInAttempt:
         self.account = account
         self.limits.check(session, self.limits.sign_in_address, self.address)
         self.limits.check(session, self.limits.sign_in_account, self.account)
+
+    def saw(self, error: Exception | None) -> None:
+        """What the attempt came to: a wrong password counts when the attempt closes."""
+        self.failed = self.failed or isinstance(error, WrongPassword)
 
     def close(self) -> None:
         if self.failed and self.account is not None:

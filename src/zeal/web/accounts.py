@@ -4,7 +4,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from zeal.accounts import service as accounts_service
-from zeal.accounts.errors import InvalidCredentials
 from zeal.accounts.schemas import SessionCreate, UserCreate
 from zeal.deps import SignInAttemptDep
 from zeal.web import cookies, forms
@@ -84,8 +83,7 @@ def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
         opened.append(token)
 
     error = web.attempt(sign_in)
-    if isinstance(error, InvalidCredentials):
-        attempt.failed = True
+    attempt.saw(error)
     if error is not None:
         return web.render("sign_in.html", error.status, values=values, errors=forms.refusal(error))
     return _signed_in(web, opened[0], local_target(values["next"]))

@@ -22,6 +22,7 @@ FIELD_OF_CODE: Mapping[str, str] = {
     "username_invalid": "username",
     "username_reserved": "username",
     "password_too_weak": "password",
+    "password_incorrect": "password",
     "display_name_invalid": "display_name",
     "timezone_invalid": "timezone",
     "avatar_invalid": "avatar",

@@ -13,7 +13,6 @@ from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.accounts.schemas import MeUpdate
 from zeal.data_rights import service as data_rights
-from zeal.data_rights.errors import PasswordIncorrect
 from zeal.data_rights.schemas import LearnerExport
 from zeal.deps import SignInAttemptDep
 from zeal.friends import service as friends_service
@@ -134,10 +133,9 @@ def delete_account(attempt: SignInAttemptDep, web: LearnerDep, form: Form) -> Re
 
     error = web.attempt(delete)
     if error is not None:
-        attempt.failed = isinstance(error, PasswordIncorrect)
-        field = "password" if isinstance(error, PasswordIncorrect) else "form"
-        errors = {field: error.detail}
-        return _profile_page(web, _current(me), {}, error.status, delete_errors=errors)
+        attempt.saw(error)
+        refused = forms.refusal(error)
+        return _profile_page(web, _current(me), {}, error.status, delete_errors=refused)
     cookies.renew_csrf(web.request)
     response = web.redirect("/sign-in", "Your account and all its data are deleted.")
     cookies.clear_session(response)
