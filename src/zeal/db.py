@@ -143,6 +143,11 @@ class Database:
         self.engine.dispose()
 
 
+def writes(session: Session) -> bool:
+    """Whether `session` came from `Database.transaction(write=True)`."""
+    return bool(session.get_bind().get_execution_options().get("zeal_write", False))
+
+
 @contextmanager
 def one_transaction(url: str, *, write: bool = True) -> Iterator[Session]:
     """A single unit of work on a database opened for it and closed after (CLI, set-up)."""

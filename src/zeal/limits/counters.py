@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zeal.config import Settings
-from zeal.db import Database
+from zeal.db import Database, writes
 from zeal.limits.models import LimitCounter
 
 log = logging.getLogger("zeal")
@@ -54,7 +54,7 @@ class DatabaseCounters:
         return hits or 0
 
     def hit(self, session: Session | None, key: str, window: datetime, window_seconds: int) -> int:
-        if session is not None and session.get_bind().get_execution_options().get("zeal_write"):
+        if session is not None and writes(session):
             return _hit(session, key, window)
         with self.database.transaction(write=True) as own:
             return _hit(own, key, window)
