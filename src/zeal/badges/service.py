@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -173,7 +173,7 @@ def count_friends(session: Session, user_id: int) -> int:
             select(func.count())
             .select_from(Friendship)
             .where(
-                or_(Friendship.user_low_id == user_id, Friendship.user_high_id == user_id),
+                Friendship.of_learner(user_id),
                 Friendship.active_pair.is_not(None),
             )
         )

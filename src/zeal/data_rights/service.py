@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import case, delete, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from zeal.accounts.models import SessionToken, User
@@ -107,14 +107,11 @@ def _rows(session: Session, statement: Any) -> list[Any]:
 
 def _friendships(session: Session, mine: int) -> list[tuple[Friendship, str]]:
     other = aliased(User)
-    other_id = case(
-        (Friendship.user_low_id == mine, Friendship.user_high_id), else_=Friendship.user_low_id
-    )
     return _rows(
         session,
         select(Friendship, other.username)
-        .join(other, other.id == other_id)
-        .where(or_(Friendship.user_low_id == mine, Friendship.user_high_id == mine))
+        .join(other, other.id == Friendship.other_side(mine))
+        .where(Friendship.of_learner(mine))
         .order_by(Friendship.created_at, Friendship.id),
     )
 
@@ -157,14 +154,10 @@ def delete_account(session: Session, ctx: Context, user: User, *, password: str)
 
 
 def _friend_ids(session: Session, user_id: int) -> list[int]:
-    other = case(
-        (Friendship.user_low_id == user_id, Friendship.user_high_id), else_=Friendship.user_low_id
-    )
     return list(
         session.scalars(
-            select(other).where(
-                or_(Friendship.user_low_id == user_id, Friendship.user_high_id == user_id),
-                Friendship.active_pair.is_not(None),
+            select(Friendship.other_side(user_id)).where(
+                Friendship.of_learner(user_id), Friendship.active_pair.is_not(None)
             )
         )
     )

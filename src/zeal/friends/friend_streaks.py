@@ -9,7 +9,7 @@ the two transactions always sees the other's day.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from zeal.friends.models import Friendship
@@ -24,7 +24,7 @@ def on_new_practice_day(session: Session, user_id: int, day: date) -> None:
     friendships = session.scalars(
         select(Friendship)
         .where(
-            or_(Friendship.user_low_id == user_id, Friendship.user_high_id == user_id),
+            Friendship.of_learner(user_id),
             Friendship.active_pair.is_not(None),
             Friendship.first_day <= day,
         )

@@ -10,7 +10,17 @@ collide), so history is kept: befriending again is a new row with a new friend s
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    case,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zeal.db import Base, UTCDateTime
@@ -74,6 +84,16 @@ class Friendship(Base):
 
     def other(self, user_id: int) -> int:
         return self.user_high_id if user_id == self.user_low_id else self.user_low_id
+
+    @classmethod
+    def other_side(cls, user_id: int) -> ColumnElement[int]:
+        """In a query: the other learner of a friendship of `user_id`'s (as `other`, in SQL)."""
+        return case((cls.user_low_id == user_id, cls.user_high_id), else_=cls.user_low_id)
+
+    @classmethod
+    def of_learner(cls, user_id: int) -> ColumnElement[bool]:
+        """In a query: the friendships `user_id` is one side of (active or ended)."""
+        return or_(cls.user_low_id == user_id, cls.user_high_id == user_id)
 
 
 class Block(Base):

@@ -291,17 +291,10 @@ def todays(ctx: Context, users: list[User]) -> dict[int, date]:
 
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
     """The learner's friends with their friend streaks: two queries, whatever the count."""
-    other_id = case(
-        (Friendship.user_low_id == user.id, Friendship.user_high_id),
-        else_=Friendship.user_low_id,
-    )
     rows = session.execute(
         select(Friendship, User)
-        .join(User, User.id == other_id)
-        .where(
-            or_(Friendship.user_low_id == user.id, Friendship.user_high_id == user.id),
-            Friendship.active_pair.is_not(None),
-        )
+        .join(User, User.id == Friendship.other_side(user.id))
+        .where(Friendship.of_learner(user.id), Friendship.active_pair.is_not(None))
         .order_by(User.username_key)
     ).all()
     days = todays(ctx, [user, *(friend for _, friend in rows)])

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -102,11 +102,8 @@ def friends_board(session: Session, ctx: Context, viewer: User, request: BoardRe
     off appear only on their own class boards (and on their own friends board)."""
     period, until = _window(ctx, viewer, request)
     me = viewer.id
-    other = case(
-        (Friendship.user_low_id == me, Friendship.user_high_id), else_=Friendship.user_low_id
-    )
-    friends = select(other).where(
-        or_(Friendship.user_low_id == me, Friendship.user_high_id == me),
+    friends = select(Friendship.other_side(me)).where(
+        Friendship.of_learner(me),
         Friendship.created_at <= until,
         or_(Friendship.ended_at.is_(None), Friendship.ended_at > until),
     )
