@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 import redis
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Executable, delete, select
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from zeal.config import Settings
@@ -61,23 +61,29 @@ class DatabaseCounters:
 
 
 def _hit(session: Session, key: str, window: datetime) -> int:
+    # One atomic upsert: an UPDATE-then-INSERT would race when two processes open a window
+    # together (on MariaDB the loser's retry even deadlocks on the duplicate key's lock).
+    session.execute(_upsert(session.get_bind().dialect.name, key, window))
     row = (LimitCounter.name == key) & (LimitCounter.window_start == window)
-    bump = update(LimitCounter).where(row).values(hits=LimitCounter.hits + 1)
-    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
-        try:
-            with session.begin_nested():
-                session.add(LimitCounter(name=key, window_start=window, hits=1))
-            # One row per key: earlier windows are of no more use.
-            session.execute(
-                delete(LimitCounter).where(
-                    LimitCounter.name == key, LimitCounter.window_start < window
-                )
-            )
-            return 1
-        except IntegrityError:  # another process opened the window first
-            session.execute(bump)
-    hits = session.scalar(select(LimitCounter.hits).where(row))
-    return hits or 0
+    hits = session.scalar(select(LimitCounter.hits).where(row)) or 0
+    if hits == 1:  # this hit opened the window: earlier ones are of no more use
+        session.execute(
+            delete(LimitCounter).where(LimitCounter.name == key, LimitCounter.window_start < window)
+        )
+    return hits
+
+
+def _upsert(backend: str, key: str, window: datetime) -> Executable:
+    values = {"name": key, "window_start": window, "hits": 1}
+    more = LimitCounter.hits + 1
+    if backend in ("mysql", "mariadb"):
+        return mysql.insert(LimitCounter).values(values).on_duplicate_key_update(hits=more)
+    insert = postgresql.insert if backend == "postgresql" else sqlite.insert
+    return (
+        insert(LimitCounter)
+        .values(values)
+        .on_conflict_do_update(index_elements=["name", "window_start"], set_={"hits": more})
+    )
 
 
 class RedisCounters:
