@@ -21,7 +21,7 @@ from bench.common import fresh_database, server, summary
 from bench.ingest import build_world, hammer, practice_event
 from zeal.accounts import service as accounts_service
 from zeal.badges import service as badges_service
-from zeal.badges.catalog import KNOWN_METRICS
+from zeal.badges.catalog import known_metrics
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.config import Settings
 from zeal.context import Context
@@ -42,7 +42,7 @@ def holder_of_every_badge(url: str) -> str:
             session,
             ctx,
             user.id,
-            {code: badges_service.Change(set_to=100_000) for code in KNOWN_METRICS},
+            {code: badges_service.Change(set_to=100_000) for code in known_metrics()},
         )
     database.dispose()
     return "all_badges"

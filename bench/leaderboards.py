@@ -24,7 +24,7 @@ from zeal.accounts.models import User
 from zeal.cohorts.models import Cohort, CohortMember, Role, active_key
 from zeal.db import Database
 from zeal.friends.models import Friendship, pair_key
-from zeal.leaderboards.service import BoardMetric
+from zeal.leaderboards.service import board_metrics
 from zeal.practice.models import PracticeDay, UserLanguage
 
 PASSWORD = "bench-password"
@@ -153,14 +153,14 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[str]:
                 if history == "2 years":
                     double_history(url, args.learners, today)
                 results[history] = {}
-                for metric in BoardMetric:
+                for metric in board_metrics():
                     for period in PERIODS:
-                        query = f"?metric={metric.value}&period={period}"
+                        query = f"?metric={metric.code}&period={period}"
                         for board, path in (
                             ("class", f"/v1/cohorts/{cohort_id}/leaderboard{query}"),
                             ("friends", f"/v1/leaderboards/friends{query}"),
                         ):
-                            results[history][(metric.value, period, board)] = measure(
+                            results[history][(metric.code, period, board)] = measure(
                                 base, token, path, args.requests
                             )
     header = f"{'metric':<18}{'period':<7}{'board':<8}" + "".join(

@@ -58,13 +58,13 @@ from sqlalchemy.engine import make_url
 
 from bench import common
 from zeal.accounts import avatars, tokens, usernames
-from zeal.badges.catch_up import LEDGER_COUNTERS
+from zeal.badges.catch_up import ledger_counters
 from zeal.clock import local_date
 from zeal.cohorts.models import LeaderboardNames, Role, active_key
 from zeal.config import Settings
 from zeal.db import normalise_url
 from zeal.friends.models import pair_key
-from zeal.leaderboards.service import BoardMetric
+from zeal.leaderboards.service import board_metrics
 from zeal.practice import activities
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import current_streak
@@ -140,7 +140,7 @@ SESSION_COLUMNS = ("user_id", "token_hash", "created_at", "expires_at")
 POOL_BITS = 12
 POOL = 1 << POOL_BITS
 # Badge counters rebuilt from the ledger, as catch-up does: metric code -> practice_day column.
-COUNTERS = {code: column.key for code, column in LEDGER_COUNTERS.items()}
+COUNTERS = ledger_counters()
 
 # The workload: how often each request is made (out of 50), and its endpoint.
 MIX = {"event": 20, "streaks": 6, "friends": 6, "badges": 6, "friends_board": 6, "cohort_board": 6}
@@ -771,7 +771,7 @@ class Workload:
             return Call(kind, "POST", "/v1/me/practice-events", caller, body=body)
         if kind in ("streaks", "friends", "badges"):
             return Call(kind, "GET", ENDPOINTS[kind].split()[1], caller)
-        params = {"metric": rng.choice(list(BoardMetric)).value, "period": rng.choice(PERIODS)}
+        params = {"metric": rng.choice(board_metrics()).code, "period": rng.choice(PERIODS)}
         if kind == "cohort_board" and self.members:
             caller = rng.choice(self.members)
             path = f"/v1/cohorts/{caller.cohort_id}/leaderboard"

@@ -15,8 +15,6 @@ import httpx2
 from bench.common import fresh_database, percentile, server
 from zeal import demo
 from zeal.config import Settings
-from zeal.context import Context
-from zeal.db import one_transaction
 
 HTML = {"Accept": "text/html"}
 PAGES = ("/", "/friends", "/friends?q=ma", "/badges", "/boards", "/boards?period=all",
@@ -45,8 +43,7 @@ def _time(browser: httpx2.Client, path: str, requests: int) -> tuple[float, floa
 def run(backend: str, requests: int) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         url = fresh_database(backend, Path(workdir))
-        with one_transaction(url) as session:
-            demo.load(session, Context(settings=Settings(database_url=url)))
+        demo.load_world(Settings(database_url=url))
         with server(url) as base, httpx2.Client(base_url=base, headers=HTML) as browser:
             _sign_in(browser)
             print(f"\n{backend}: {requests} requests per page, one browser (ana)")

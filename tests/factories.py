@@ -10,8 +10,12 @@ from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import service as practice_service
-from zeal.practice.service import Practice, RecordedPractice
+from zeal.limits.counters import DatabaseCounters
+from zeal.limits.service import Limits, SignInAttempt
+from zeal.practice.activities import Outcome, PracticeType
+from zeal.practice.recording import Practice
+from zeal.use_cases import friendships as friendships_use_case
+from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -44,13 +48,27 @@ def practise(
     """Record one event for `user` (by default a correct Spanish exercise, now)."""
     if type == "exercise":
         fields.setdefault("outcome", "correct")
+    outcome = fields.pop("outcome", None)
+    practice = Practice(
+        PracticeType(type),
+        language,
+        occurred_at=at,
+        outcome=Outcome(outcome) if outcome else None,
+        **fields,
+    )
     with db.transaction() as session:
-        return practice_service.record_practice(
-            session,
-            ctx,
-            user_id=user.id,
-            practice=Practice(type=type, language=language, occurred_at=at, **fields),
-        )
+        return record_practice(session, ctx, user_id=user.id, practice=practice)
+
+
+def limits_for(db: Database, ctx: Context, **settings: int) -> Limits:
+    """The abuse limits as the app applies them (with `settings` changed), counted in the test
+    database."""
+    changed = ctx.settings.model_copy(update=settings)
+    return Limits(changed, DatabaseCounters(db), ctx.clock)
+
+
+def sign_in_attempt(db: Database, ctx: Context) -> SignInAttempt:
+    return SignInAttempt(limits_for(db, ctx), "127.0.0.1")
 
 
 def sign_up(client: TestClient, **fields: Any) -> dict[str, Any]:
@@ -76,13 +94,17 @@ def signed_up(client: TestClient, **fields: Any) -> tuple[dict[str, Any], dict[s
 
 def make_friends(db: Database, ctx: Context, a: User, b: User) -> None:
     """`a` asks, `b` accepts, through the friends service."""
-    from zeal.friends import service as friends_service
 
     with db.transaction() as session:
         sender = session.get(User, a.id)
         receiver = session.get(User, b.id)
         assert sender is not None and receiver is not None
-        request = friends_service.send_friend_request(
-            session, ctx, sender, username=receiver.username
+        request = friendships_use_case.send_friend_request(
+            # Setting up a world of friends is not abuse: no daily cap on requests here.
+            session,
+            ctx,
+            limits_for(db, ctx, friend_requests_per_day=10**9),
+            sender,
+            username=receiver.username,
         )
-        friends_service.accept_friend_request(session, ctx, receiver, request.id)
+        friendships_use_case.accept_friend_request(session, ctx, receiver, request.id)

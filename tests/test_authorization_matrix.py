@@ -29,7 +29,7 @@ from httpx2 import Response
 from sqlalchemy import delete
 
 from tests.conftest import CATALOG_TABLES, make_settings
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, limits_for
 from tests.web.helpers import set_cookie
 from zeal.accounts import avatars
 from zeal.accounts import service as accounts_service
@@ -38,9 +38,10 @@ from zeal.app import create_app
 from zeal.cohorts import service as cohorts_service
 from zeal.context import Context
 from zeal.db import Base, Database
-from zeal.friends import service as friends_service
-from zeal.practice import service as practice_service
-from zeal.practice.service import Practice
+from zeal.practice.activities import PracticeType
+from zeal.practice.recording import Practice
+from zeal.use_cases import friendships as friendships_use_case
+from zeal.use_cases.record_practice import record_practice
 from zeal.web.cookies import CSRF_COOKIE, CSRF_FIELD, FLASH_COOKIE, SESSION_COOKIE
 from zeal.web.router import router as web_router
 
@@ -275,16 +276,16 @@ def build_world(client: TestClient, db: Database, ctx: Context) -> World:
         }
         secrets[REV], _ = accounts_service.open_session(session, ctx, users[L])
         secrets[KEY], _ = accounts_service.create_api_key(session, ctx, name="platform")
-        practice = Practice(type="article_completed", language="es")  # earns "First Page"
-        recorded = practice_service.record_practice(
-            session, ctx, user_id=users[L].id, practice=practice
-        )
+        practice = Practice(PracticeType.ARTICLE_COMPLETED, "es")  # earns "First Page"
+        recorded = record_practice(session, ctx, user_id=users[L].id, practice=practice)
         assert recorded.new_badges, "L has a badge"
-        asked = friends_service.send_friend_request(session, ctx, users[F], username=NAMES[L])
-        friends_service.accept_friend_request(session, ctx, users[L], asked.id)
-        received = friends_service.send_friend_request(session, ctx, users["R"], username=NAMES[L])
-        sent = friends_service.send_friend_request(session, ctx, users[L], username=NAMES["X"])
-        friends_service.block(session, ctx, users[L], username=NAMES[B])
+        limits = limits_for(db, ctx)
+        ask = friendships_use_case.send_friend_request
+        asked = ask(session, ctx, limits, users[F], username=NAMES[L])
+        friendships_use_case.accept_friend_request(session, ctx, users[L], asked.id)
+        received = ask(session, ctx, limits, users["R"], username=NAMES[L])
+        sent = ask(session, ctx, limits, users[L], username=NAMES["X"])
+        friendships_use_case.block(session, ctx, users[L], username=NAMES[B])
         cohort = cohorts_service.create_cohort(
             session, ctx, users[T], name="Spanish 2B", has_leaderboard=True
         )

@@ -4,10 +4,10 @@ account deletion failed or left orphans in the gamification tables)."""
 from sqlalchemy import delete, func, or_, select
 
 import zeal.models as models
-from tests.factories import make_friends, make_learner, practise
+from tests.factories import limits_for, make_friends, make_learner, practise
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.use_cases import friendships as friendships_use_case
 
 
 def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None:
@@ -17,10 +17,16 @@ def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None
     with db.transaction() as session:
         me = session.get(models.User, leaving.id)
         assert me is not None
-        friends_service.send_friend_request(session, ctx, me, username=other.username)
-        friends_service.block(session, ctx, me, username=friend.username)
-        friends_service.send_friend_request(
-            session, ctx, session.get(models.User, other.id), username=friend.username
+        friendships_use_case.send_friend_request(
+            session, ctx, limits_for(db, ctx), me, username=other.username
+        )
+        friendships_use_case.block(session, ctx, me, username=friend.username)
+        friendships_use_case.send_friend_request(
+            session,
+            ctx,
+            limits_for(db, ctx),
+            session.get(models.User, other.id),
+            username=friend.username,
         )
     with db.transaction() as session:
         session.execute(delete(models.User).where(models.User.id == leaving.id))

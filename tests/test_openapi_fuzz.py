@@ -39,7 +39,7 @@ from zeal.clock import FixedClock
 from zeal.config import Settings
 from zeal.context import Context
 from zeal.db import Base, Database
-from zeal.friends import service as friends_service
+from zeal.friends import pairs
 from zeal.friends.models import FriendRequest
 from zeal.problems import PROBLEM_TYPE
 from zeal.schemas import MAX_ID
@@ -218,7 +218,7 @@ class World:
         if case.path == "/v1/me/friends/{username}" and friend is not None:
             with self.db.transaction(write=False) as session:
                 for learner in self.learners.values():
-                    if friends_service.active_friendship(session, learner.id, friend.id):
+                    if pairs.active_friendship(session, learner.id, friend.id):
                         return learner
         return self.learners[ME]
 

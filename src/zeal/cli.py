@@ -59,8 +59,7 @@ def load_demo(
     days: Annotated[int, typer.Option(help="Days of practice history.")] = 28,
 ) -> None:
     """Load a believable demo world once (does nothing when it is already there)."""
-    with one_transaction(get_settings().database_url) as session:
-        created = demo.load(session, Context(get_settings()), learners=learners, days=days)
+    created = demo.load_world(get_settings(), learners=learners, days=days)
     if created:
         typer.echo(
             f"demo world loaded: {created} learners; sign in as any of them with "

@@ -17,11 +17,16 @@ from zeal.accounts.models import User
 from zeal.clock import FixedClock
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames
+from zeal.config import Settings
 from zeal.context import Context
-from zeal.friends import service as friends_service
+from zeal.db import Database
 from zeal.friends.models import RequestStatus
-from zeal.practice import service as practice_service
-from zeal.practice.service import Practice
+from zeal.limits.counters import counters_for
+from zeal.limits.service import Limits
+from zeal.practice.activities import Outcome, PracticeType
+from zeal.practice.recording import Practice
+from zeal.use_cases import friendships
+from zeal.use_cases.record_practice import record_practice
 
 PASSWORD = "zeal-demo"
 EMAIL_DOMAIN = "example.com"
@@ -61,7 +66,21 @@ CAST: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-def load(session: Session, ctx: Context, *, learners: int = 30, days: int = 28) -> int:
+def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> int:
+    """Open the settings' database and load the demo world into it, in one transaction."""
+    database = Database(settings.database_url)
+    ctx = Context(settings)
+    limits = Limits(settings, counters_for(database, settings), ctx.clock)
+    try:
+        with database.transaction() as session:
+            return load(session, ctx, limits, learners=learners, days=days)
+    finally:
+        database.dispose()
+
+
+def load(
+    session: Session, ctx: Context, limits: Limits, *, learners: int = 30, days: int = 28
+) -> int:
     """Create the cast and their practice; returns how many learners were created (0 if the
     demo was loaded before)."""
     first = f"{CAST[0][0]}@{EMAIL_DOMAIN}"
@@ -85,7 +104,7 @@ def load(session: Session, ctx: Context, *, learners: int = 30, days: int = 28) 
                 timezone=zone,
             )
         )
-    _befriend(session, before, users, rng)
+    _befriend(session, before, limits, users, rng)
     _classes(session, before, users)
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
         _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
@@ -113,7 +132,9 @@ def _classes(session: Session, ctx: Context, users: list[User]) -> None:
         cohorts_service.join_cohort(session, ctx, student, invite_code=english.invite_code)
 
 
-def _befriend(session: Session, ctx: Context, users: list[User], rng: random.Random) -> None:
+def _befriend(
+    session: Session, ctx: Context, limits: Limits, users: list[User], rng: random.Random
+) -> None:
     """Each learner is friends with the next two in the cast and one more at random; the
     last three have asked the first learner and wait for an answer."""
     pairs: set[tuple[int, int]] = set()
@@ -124,13 +145,13 @@ def _befriend(session: Session, ctx: Context, users: list[User], rng: random.Ran
                 pairs.add((min(i, j % n), max(i, j % n)))
     waiting = {(0, k) for k in range(max(n - 3, 1), n)}
     for i, j in sorted(pairs - waiting):
-        request = friends_service.send_friend_request(
-            session, ctx, users[i], username=users[j].username
+        request = friendships.send_friend_request(
+            session, ctx, limits, users[i], username=users[j].username
         )
         if request.status == RequestStatus.PENDING:
-            friends_service.accept_friend_request(session, ctx, users[j], request.id)
+            friendships.accept_friend_request(session, ctx, users[j], request.id)
     for _, k in sorted(waiting & {(0, k) for k in range(1, n)}):
-        friends_service.send_friend_request(session, ctx, users[k], username=users[0].username)
+        friendships.send_friend_request(session, ctx, limits, users[k], username=users[0].username)
 
 
 def _practise(
@@ -161,7 +182,7 @@ def _practise(
                 if at > now:
                     return
                 clock.set(at + timedelta(seconds=30))
-                practice_service.record_practice(
+                record_practice(
                     session, walked, user_id=user.id, practice=replace(practice, occurred_at=at)
                 )
 
@@ -169,18 +190,21 @@ def _practise(
 def _session_of_practice(language: str, rng: random.Random) -> list[Practice]:
     kind = rng.choice(("exercises", "reading", "listening"))
     if kind == "exercises":
-        outcomes = rng.choices(("correct", "wrong", "hint"), weights=(7, 2, 1), k=rng.randint(3, 8))
+        outcomes = rng.choices(
+            (Outcome.CORRECT, Outcome.WRONG, Outcome.HINT), weights=(7, 2, 1), k=rng.randint(3, 8)
+        )
+        exercise, learned = PracticeType.EXERCISE, PracticeType.WORD_LEARNED
         return [
-            Practice("exercise", language, duration_seconds=rng.randint(20, 90), outcome=outcome)
+            Practice(exercise, language, duration_seconds=rng.randint(20, 90), outcome=outcome)
             for outcome in outcomes
-        ] + [Practice("word_learned", language)] * rng.randint(0, 2)
+        ] + [Practice(learned, language)] * rng.randint(0, 2)
     if kind == "reading":
         return [
-            Practice("reading", language, duration_seconds=rng.randint(180, 900)),
-            *[Practice("word_translated", language)] * rng.randint(1, 6),
-            *([Practice("article_completed", language)] if rng.random() < 0.6 else []),
+            Practice(PracticeType.READING, language, duration_seconds=rng.randint(180, 900)),
+            *[Practice(PracticeType.WORD_TRANSLATED, language)] * rng.randint(1, 6),
+            *([Practice(PracticeType.ARTICLE_COMPLETED, language)] if rng.random() < 0.6 else []),
         ]
     return [
-        Practice("listening", language, duration_seconds=rng.randint(240, 1200)),
-        *([Practice("audio_lesson_completed", language)] if rng.random() < 0.7 else []),
+        Practice(PracticeType.LISTENING, language, duration_seconds=rng.randint(240, 1200)),
+        *([Practice(PracticeType.AUDIO_LESSON_COMPLETED, language)] if rng.random() < 0.7 else []),
     ]

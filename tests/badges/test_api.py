@@ -16,7 +16,7 @@ from zeal.accounts.queries import find_by_username
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.use_cases import friendships as friendships_use_case
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -482,7 +482,7 @@ class TestOtherLearnersBadges:
         with db.transaction() as session:
             user = find_by_username(session, names[blocker])
             assert user is not None
-            friends_service.block(session, ctx, user, username=blocked)
+            friendships_use_case.block(session, ctx, user, username=blocked)
         response = client.get(f"/v1/users/{anna_user['username']}/badges", headers=bob)
         assert_problem(response, 404, "user_not_found")
         assert "First Page" not in response.text

@@ -5,14 +5,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from tests.factories import make_friends, make_learner, practise
-from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.accounts.service import ProfileChange
 from zeal.badges import service as badges_service
 from zeal.badges.models import UserBadge
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.use_cases import accounts as accounts_use_case
+from zeal.use_cases import friendships as friendships_use_case
 
 DAY = timedelta(days=1)
 
@@ -116,7 +117,7 @@ class TestGauges:
         with db.transaction() as session:
             me = session.get(User, a.id)
             assert me is not None
-            friends_service.unfriend(session, ctx, me, username=b.username)
+            friendships_use_case.unfriend(session, ctx, me, username=b.username)
         assert progress(db, ctx, a, "friends").value == 0
         assert progress(db, ctx, b, "friends").value == 0
         assert achieved_levels(db, ctx, b, "friends") == [1]  # never taken away
@@ -130,7 +131,7 @@ class TestGauges:
             with db.transaction() as session:
                 me = session.get(User, a.id)
                 assert me is not None
-                friends_service.unfriend(session, ctx, me, username=b.username)
+                friendships_use_case.unfriend(session, ctx, me, username=b.username)
         make_friends(db, ctx, a, b)
         assert progress(db, ctx, a, "friends").value == 1
         assert achieved_levels(db, ctx, a, "friends") == [1]
@@ -142,13 +143,17 @@ class TestOneTime:
         with db.transaction() as session:
             fresh = session.get(User, user.id)
             assert fresh is not None
-            accounts_service.update_profile(session, ctx, fresh, timezone="Europe/Paris")
+            accounts_use_case.update_profile(
+                session, ctx, fresh, ProfileChange(timezone="Europe/Paris")
+            )
         assert achieved_levels(db, ctx, user, "profile_customised") == []
         for _ in range(2):
             with db.transaction() as session:
                 fresh = session.get(User, user.id)
                 assert fresh is not None
-                accounts_service.update_profile(session, ctx, fresh, display_name="Ada L.")
+                accounts_use_case.update_profile(
+                    session, ctx, fresh, ProfileChange(display_name="Ada L.")
+                )
         assert achieved_levels(db, ctx, user, "profile_customised") == [1]
 
     def test_a_second_language(self, db: Database, ctx: Context) -> None:

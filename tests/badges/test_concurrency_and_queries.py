@@ -10,8 +10,9 @@ from zeal.badges import catalog
 from zeal.badges.models import Badge, Metric, UserBadge
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import service as practice_service
-from zeal.practice.service import Practice
+from zeal.practice.activities import PracticeType
+from zeal.practice.recording import Practice
+from zeal.use_cases.record_practice import record_practice
 
 
 def test_events_crossing_a_threshold_together_award_once(db: Database, ctx: Context) -> None:
@@ -21,8 +22,8 @@ def test_events_crossing_a_threshold_together_award_once(db: Database, ctx: Cont
 
     def translate() -> list[str]:
         with db.transaction() as session:
-            recorded = practice_service.record_practice(
-                session, ctx, user_id=user.id, practice=Practice("word_translated", "es")
+            recorded = record_practice(
+                session, ctx, user_id=user.id, practice=Practice(PracticeType.WORD_TRANSLATED, "es")
             )
         return [badge.name for badge in recorded.new_badges]
 

@@ -26,7 +26,7 @@ from zeal.accounts.queries import find_by_username
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.use_cases import friendships as friendships_use_case
 
 PUBLIC_FIELDS = {"username", "display_name", "avatar"}
 BLOCK_FIELDS = {*PUBLIC_FIELDS, "blocked_at"}
@@ -66,7 +66,7 @@ def blocked_already(db: Database, ctx: Context, blocker: str, blocked: str) -> N
     with db.transaction() as session:
         user = find_by_username(session, blocker)
         assert user is not None
-        friends_service.block(session, ctx, user, username=blocked)
+        friendships_use_case.block(session, ctx, user, username=blocked)
 
 
 def profile(client: TestClient, headers: Headers, username: str) -> Response:

@@ -9,9 +9,10 @@ from zeal.accounts.models import User
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
-from zeal.practice import service as practice_service
-from zeal.practice.service import Practice
+from zeal.friends import friendships
+from zeal.practice.activities import PracticeType
+from zeal.practice.recording import Practice
+from zeal.use_cases.record_practice import record_practice
 
 
 def test_friends_practising_at_the_same_moment_every_day(
@@ -23,8 +24,8 @@ def test_friends_practising_at_the_same_moment_every_day(
 
     def practise(user: User) -> None:
         with db.transaction() as session:
-            practice_service.record_practice(
-                session, ctx, user_id=user.id, practice=Practice("reading", "es")
+            record_practice(
+                session, ctx, user_id=user.id, practice=Practice(PracticeType.READING, "es")
             )
 
     for _ in range(5):
@@ -34,5 +35,5 @@ def test_friends_practising_at_the_same_moment_every_day(
     with db.transaction(write=False) as session:
         middle = session.get(User, b.id)
         assert middle is not None
-        friends = friends_service.list_friends(session, ctx, middle)
+        friends = friendships.list_friends(session, ctx, middle)
     assert {f.user.id: f.streak.friend_streak for f in friends} == {a.id: 5, c.id: 5}

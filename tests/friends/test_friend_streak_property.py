@@ -10,18 +10,20 @@ from sqlalchemy import select
 
 from tests.conftest import START
 from tests.factories import make_friends, make_learner
-from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.accounts.service import ProfileChange
 from zeal.clock import FixedClock, local_date
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.friends import friendships
 from zeal.friends.models import Friendship
 from zeal.friends.streaks import current_friend_streak, derive_friend_streak
-from zeal.practice import service as practice_service
+from zeal.practice.activities import PracticeType
 from zeal.practice.models import PracticeDay
-from zeal.practice.service import Practice
+from zeal.practice.recording import Practice
 from zeal.practice.streaks import ONE_DAY
+from zeal.use_cases import accounts as accounts_use_case
+from zeal.use_cases.record_practice import record_practice
 
 ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen")
 
@@ -62,7 +64,7 @@ def check(db: Database, ctx: Context, a: User, b: User) -> None:
         low = session.get(User, friendship.user_low_id)
         high = session.get(User, friendship.user_high_id)
         assert low is not None and high is not None
-        shown = friends_service.friend_streak_with(session, ctx, low, high)
+        shown = friendships.friend_streak_with(session, ctx, low, high)
     assert shown is not None
     low_days, high_days = streak_days(db, low.id), streak_days(db, high.id)
     derived = derive_friend_streak(low_days, high_days, friendship.first_day)
@@ -114,14 +116,19 @@ def test_stored_friend_streaks_always_equal_the_ledgers(
             _, who, language, minutes_ago = action
             at = max(clock.now() - timedelta(minutes=minutes_ago), START - timedelta(days=2))
             with db.transaction() as session:
-                practice_service.record_practice(
-                    session, ctx, user_id=pair[who].id, practice=Practice("reading", language, at)
+                record_practice(
+                    session,
+                    ctx,
+                    user_id=pair[who].id,
+                    practice=Practice(PracticeType.READING, language, at),
                 )
         elif action[0] == "move":
             with db.transaction() as session:
                 user = session.get(User, pair[action[1]].id)
                 assert user is not None
-                accounts_service.update_profile(session, ctx, user, timezone=action[2])
+                accounts_use_case.update_profile(
+                    session, ctx, user, ProfileChange(timezone=action[2])
+                )
             pair[action[1]].timezone = action[2]
         else:
             make_friends(db, ctx, pair[0], pair[1])

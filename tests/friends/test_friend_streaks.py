@@ -7,8 +7,9 @@ from zeal.accounts.models import User
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.friends import friendships
 from zeal.friends.friend_streaks import FriendStreakView
+from zeal.use_cases import friendships as friendships_use_case
 
 DAY = timedelta(days=1)
 
@@ -21,7 +22,7 @@ def friend_streak(db: Database, ctx: Context, a: User, b: User) -> FriendStreakV
     with db.transaction(write=False) as session:
         me, other = session.get(User, a.id), session.get(User, b.id)
         assert me is not None and other is not None
-        pair = friends_service.friend_streak_with(session, ctx, me, other)
+        pair = friendships.friend_streak_with(session, ctx, me, other)
     assert pair is not None
     return pair[1]
 
@@ -129,14 +130,14 @@ class TestStartingAndEnding:
         with db.transaction() as session:
             me = session.get(User, a.id)
             assert me is not None
-            friends_service.unfriend(session, ctx, me, username=b.username)
+            friendships_use_case.unfriend(session, ctx, me, username=b.username)
         clock.advance(DAY)
         both_practise(db, ctx, a, b)
         with db.transaction(write=False) as session:
             me = session.get(User, a.id)
             other = session.get(User, b.id)
             assert me is not None and other is not None
-            assert friends_service.friend_streak_with(session, ctx, me, other) is None
+            assert friendships.friend_streak_with(session, ctx, me, other) is None
 
 
 class TestTimeZones:

@@ -24,7 +24,7 @@ from zeal.accounts.models import User
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends import service as friends_service
+from zeal.use_cases import friendships as friendships_use_case
 
 LAST_WEEK = {"from_": "2026-03-09", "to": "2026-03-15"}
 
@@ -189,7 +189,7 @@ class TestBlockedLearners:
         with db.transaction() as session:
             me = session.get(User, mia.id)
             assert me is not None
-            friends_service.block(session, ctx, me, username="ann")
+            friendships_use_case.block(session, ctx, me, username="ann")
         last_week = {"from": "2026-03-09", "to": "2026-03-15", "metric": "correct_exercises"}
         assert names(friends_board(client, mia_h, **last_week)) == ["mia"]
         assert names(friends_board(client, ann_h, **last_week)) == ["ann"]

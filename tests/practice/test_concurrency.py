@@ -10,9 +10,10 @@ from tests.factories import make_learner, signed_up
 from tests.threads import at_once
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import service as practice_service
+from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
-from zeal.practice.service import Practice
+from zeal.practice.recording import Practice
+from zeal.use_cases.record_practice import record_practice
 
 
 def twenty_events(ctx: Context) -> list[Practice]:
@@ -20,11 +21,11 @@ def twenty_events(ctx: Context) -> list[Practice]:
     kinds = ["exercise", "reading", "listening", "word_translated", "article_completed"]
     return [
         Practice(
-            kinds[i % 5],
+            PracticeType(kinds[i % 5]),
             ("es", "fr")[i // 10],
             occurred_at=now - timedelta(days=i % 3, minutes=i),
             duration_seconds=10 + i,
-            outcome="correct" if i % 5 == 0 else None,
+            outcome=Outcome.CORRECT if i % 5 == 0 else None,
         )
         for i in range(20)
     ]
@@ -68,7 +69,7 @@ def state_of(db: Database, user_id: int) -> tuple[list[tuple], list[tuple], int]
 
 def record(db: Database, ctx: Context, user_id: int, practice: Practice) -> Any:
     with db.transaction() as session:
-        return practice_service.record_practice(session, ctx, user_id=user_id, practice=practice)
+        return record_practice(session, ctx, user_id=user_id, practice=practice)
 
 
 def test_twenty_events_at_once_equal_twenty_one_by_one(db: Database, ctx: Context) -> None:
@@ -88,7 +89,9 @@ def test_twenty_events_at_once_equal_twenty_one_by_one(db: Database, ctx: Contex
 
 def test_one_idempotency_key_sent_ten_times_at_once_counts_once(db: Database, ctx: Context) -> None:
     user = make_learner(db, ctx)
-    practice = Practice("exercise", "es", outcome="correct", idempotency_key="retry-storm")
+    practice = Practice(
+        PracticeType.EXERCISE, "es", outcome=Outcome.CORRECT, idempotency_key="retry-storm"
+    )
     results = at_once([lambda: record(db, ctx, user.id, practice) for _ in range(10)])
     assert sorted(r.replayed for r in results) == [False] + [True] * 9
     assert len({r.event.id for r in results}) == 1

@@ -10,16 +10,19 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import START
-from tests.factories import PASSWORD, make_learner
-from zeal.accounts import service as accounts_service
+from tests.factories import PASSWORD, make_learner, sign_in_attempt
 from zeal.accounts.models import User
+from zeal.accounts.service import ProfileChange
 from zeal.clock import FixedClock, local_date
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import service as practice_service
+from zeal.practice import reading
+from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
-from zeal.practice.service import Practice
+from zeal.practice.recording import Practice
 from zeal.practice.streaks import current_streak, derive_streak
+from zeal.use_cases import accounts as accounts_use_case
+from zeal.use_cases.record_practice import record_practice
 
 ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen", "Asia/Kolkata")
 
@@ -48,7 +51,10 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
         user = session.get(User, user_id)
         assert user is not None
         today = local_date(user, ctx.clock.now())
-        shown = {v.language: v for v in practice_service.list_streaks(session, ctx, user)}
+        shown = {
+            v.language: v
+            for v in reading.list_streaks(session, user, local_date(user, ctx.clock.now()))
+        }
         stored = {
             ul.language: ul
             for ul in session.scalars(select(UserLanguage).where(UserLanguage.user_id == user_id))
@@ -103,22 +109,26 @@ def test_stored_streaks_always_equal_the_ledger(
             elif step[0] == "practise":
                 _, language, minutes_ago, seconds, kind = step
                 at = max(clock.now() - timedelta(minutes=minutes_ago), START - timedelta(days=1))
-                practice_service.record_practice(
+                record_practice(
                     session,
                     ctx,
                     user_id=user.id,
                     practice=Practice(
-                        kind,
+                        PracticeType(kind),
                         language,
                         occurred_at=at,
                         duration_seconds=seconds,
-                        outcome="correct" if kind == "exercise" else None,
+                        outcome=Outcome.CORRECT if kind == "exercise" else None,
                     ),
                 )
             elif step[0] == "sign_in":
-                accounts_service.sign_in(session, ctx, login=user.username, password=PASSWORD)
+                accounts_use_case.sign_in(
+                    session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD
+                )
             else:
                 fresh = session.get(User, user.id)
                 assert fresh is not None
-                accounts_service.update_profile(session, ctx, fresh, timezone=step[1])
+                accounts_use_case.update_profile(
+                    session, ctx, fresh, ProfileChange(timezone=step[1])
+                )
         check_agreement(db, ctx, user.id, minimum)

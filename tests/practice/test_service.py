@@ -5,16 +5,17 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, make_learner, practise
-from zeal.accounts import service as accounts_service
+from tests.factories import PASSWORD, make_learner, practise, sign_in_attempt
 from zeal.accounts.models import User
-from zeal.clock import FixedClock
+from zeal.accounts.service import ProfileChange
+from zeal.clock import FixedClock, local_date
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import service as practice_service
+from zeal.practice import reading
 from zeal.practice.models import PracticeDay, UserLanguage
-from zeal.practice.service import StreakView
+from zeal.practice.reading import StreakView
 from zeal.practice.streaks import best_current_streak
+from zeal.use_cases import accounts as accounts_use_case
 
 DAY = timedelta(days=1)
 
@@ -27,7 +28,7 @@ def streak(db: Database, ctx: Context, user: User, language: str = "es") -> Stre
     with db.transaction(write=False) as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
-        views = practice_service.list_streaks(session, ctx, fresh)
+        views = reading.list_streaks(session, fresh, local_date(fresh, ctx.clock.now()))
     return next((v for v in views if v.language == language), None)
 
 
@@ -95,7 +96,9 @@ class TestDailyStreak:
         practise_days(db, ctx, user, clock, 3)
         clock.advance(3 * DAY)
         with db.transaction() as session:
-            accounts_service.sign_in(session, ctx, login=user.username, password=PASSWORD)
+            accounts_use_case.sign_in(
+                session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD
+            )
         with db.transaction(write=False) as session:
             stored = session.get(UserLanguage, (user.id, "es"))
             assert stored is not None
@@ -109,7 +112,9 @@ class TestDailyStreak:
         practise(db, ctx, user)
         clock.advance(DAY)
         with db.transaction() as session:
-            accounts_service.sign_in(session, ctx, login=user.email, password=PASSWORD)
+            accounts_use_case.sign_in(
+                session, ctx, sign_in_attempt(db, ctx), login=user.email, password=PASSWORD
+            )
         view = streak(db, ctx, user)
         assert view is not None
         assert (view.daily_streak, view.practiced_today) == (1, False)
@@ -158,7 +163,7 @@ class TestLanguages:
         with db.transaction(write=False) as session:
             fresh = session.get(User, user.id)
             assert fresh is not None
-            views = practice_service.list_streaks(session, ctx, fresh)
+            views = reading.list_streaks(session, fresh, local_date(fresh, ctx.clock.now()))
         today = clock.now().date()
         pairs = [(v.daily_streak, v.last_practice_date) for v in views]
         assert best_current_streak(pairs, today) == 2
@@ -260,7 +265,7 @@ class TestChangingZone:
         with db.transaction() as session:
             fresh = session.get(User, user.id)
             assert fresh is not None
-            accounts_service.update_profile(session, ctx, fresh, timezone=timezone)
+            accounts_use_case.update_profile(session, ctx, fresh, ProfileChange(timezone=timezone))
         user.timezone = timezone
 
     def test_moving_west_over_the_date_line_joins_the_days(
@@ -309,7 +314,9 @@ class TestChangingZone:
         practise(db, ctx, user)
         clock.advance(DAY)  # 02:00 on the 12th there: lapsed
         with db.transaction() as session:
-            accounts_service.sign_in(session, ctx, login=user.username, password=PASSWORD)
+            accounts_use_case.sign_in(
+                session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD
+            )
         self.move(db, ctx, user, "UTC")  # 12:00 on the 11th: the 10th was yesterday
         assert streak(db, ctx, user).daily_streak == 1  # type: ignore[union-attr]
 
@@ -334,7 +341,9 @@ class TestLateEvents:
         practise_days(db, ctx, user, clock, 3)  # the 10th to the 12th
         clock.advance(3 * DAY)  # the 15th: lapsed
         with db.transaction() as session:
-            accounts_service.sign_in(session, ctx, login=user.username, password=PASSWORD)
+            accounts_use_case.sign_in(
+                session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD
+            )
         practise(db, ctx, user, at=clock.now() - 2 * DAY)  # the 13th
         result = practise(db, ctx, user, at=clock.now() - DAY)  # the 14th: alive again
         assert (result.streak.daily_streak, result.streak.max_streak) == (5, 5)

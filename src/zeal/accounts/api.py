@@ -18,6 +18,7 @@ from zeal.accounts.schemas import (
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep, SignedInDep, SignInAttemptDep
 from zeal.problems import refusals
+from zeal.use_cases import accounts as accounts_use_case
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
 
@@ -43,9 +44,8 @@ def create_session(
 ) -> SessionRead:
     """Sign in with e-mail or username and password; returns a bearer token. Too many wrong
     passwords for one account or from one address are refused (429) for a while."""
-    attempt.check(session, body.login)
-    token, row, user = accounts_service.sign_in(
-        session, ctx, login=body.login, password=body.password
+    token, row, user = accounts_use_case.sign_in(
+        session, ctx, attempt, login=body.login, password=body.password
     )
     return SessionRead(token=token, expires_at=row.expires_at, user=MeRead.of(user))
 
@@ -69,7 +69,7 @@ def read_me(user: CurrentUser) -> MeRead:
 def update_me(body: MeUpdate, user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MeRead:
     """Change display name, username, time zone, avatar or social settings; fields left out
     stay as they are."""
-    updated = accounts_service.update_profile(session, ctx, user, **body.changes())
+    updated = accounts_use_case.update_profile(session, ctx, user, body.changes())
     return MeRead.of(updated)
 
 

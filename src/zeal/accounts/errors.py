@@ -61,3 +61,8 @@ class InvalidApiKey(Unauthenticated):
 class AvatarNotFound(NotFound):
     code = "avatar_not_found"
     title = "No such avatar image"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    title = "No such learner"

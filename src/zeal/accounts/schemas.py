@@ -1,12 +1,11 @@
 """Request and response shapes for accounts."""
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import EmailStr, Field
 
 from zeal.accounts.models import User
-from zeal.accounts.service import AvatarChange
+from zeal.accounts.service import AvatarChange, ProfileChange
 from zeal.schemas import Schema
 
 
@@ -108,16 +107,16 @@ class MeUpdate(Schema):
     avatar: AvatarUpdate | None = None
     social: SocialUpdate | None = None
 
-    def changes(self) -> dict[str, Any]:
-        """The keyword arguments of `service.update_profile` for this request."""
-        return {
-            "display_name": self.display_name,
-            "username": self.username,
-            "timezone": self.timezone,
-            "avatar": AvatarChange(**self.avatar.model_dump()) if self.avatar else None,
-            "discoverable": self.social.discoverable if self.social else None,
-            "accepts_friend_requests": self.social.accept_requests if self.social else None,
-        }
+    def changes(self) -> ProfileChange:
+        """The command this request makes."""
+        return ProfileChange(
+            display_name=self.display_name,
+            username=self.username,
+            timezone=self.timezone,
+            avatar=AvatarChange(**self.avatar.model_dump()) if self.avatar else None,
+            discoverable=self.social.discoverable if self.social else None,
+            accepts_friend_requests=self.social.accept_requests if self.social else None,
+        )
 
 
 class SessionCreate(Schema):

@@ -2,7 +2,7 @@
 
 import contextlib
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,10 +24,8 @@ from zeal.accounts.errors import (
 )
 from zeal.accounts.models import ApiKey, SessionToken, User
 from zeal.accounts.queries import find_by_login, find_by_username, lock_user
-from zeal.badges import service as badges_service
 from zeal.clock import is_timezone
 from zeal.context import Context
-from zeal.practice import service as practice_service
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -97,8 +95,19 @@ def create_user(
         raise EmailTaken("An account with this e-mail address already exists.")
     if chosen is not None:
         _ensure_username_free(session, chosen)
-    password_hash = ctx.passwords.hash(password)
+    return _insert_learner(session, ctx, email, ctx.passwords.hash(password), zone, chosen, name)
 
+
+def _insert_learner(
+    session: Session,
+    ctx: Context,
+    email: str,
+    password_hash: str,
+    zone: str,
+    chosen: str | None,
+    name: str | None,
+) -> User:
+    """Insert the learner, making up a free username when none was chosen."""
     for _ in range(_GENERATION_ATTEMPTS):
         handle = chosen or usernames.generate_username(_rng)
         if chosen is None and (
@@ -157,16 +166,6 @@ def authenticate(session: Session, ctx: Context, *, login: str, password: str) -
     return user
 
 
-def sign_in(
-    session: Session, ctx: Context, *, login: str, password: str
-) -> tuple[str, SessionToken, User]:
-    """Check the password and open a session; lapsed streaks are brought to 0 on the way."""
-    user = authenticate(session, ctx, login=login, password=password)
-    practice_service.reset_lapsed_streaks(session, ctx, user)
-    token, row = open_session(session, ctx, user)
-    return token, row, user
-
-
 def open_session(session: Session, ctx: Context, user: User) -> tuple[str, SessionToken]:
     """A new bearer token for `user`; the token itself is returned once and never stored."""
     token = tokens.new_secret(tokens.SESSION_PREFIX)
@@ -205,58 +204,80 @@ def revoke_session(session: Session, ctx: Context, row: SessionToken) -> None:
 # ---- profile ---------------------------------------------------------------------------------
 
 
-def update_profile(
-    session: Session,
-    ctx: Context,
-    user: User,
-    *,
-    display_name: str | None = None,
-    username: str | None = None,
-    timezone: str | None = None,
-    avatar: AvatarChange | None = None,
-    discoverable: bool | None = None,
-    accepts_friend_requests: bool | None = None,
-) -> User:
-    """Change only what was given: a field left out keeps its value (the avatar too)."""
-    new_name = usernames.check_username(username) if username is not None else None
-    if new_name is not None:
-        _ensure_username_free(session, new_name, user_id=user.id)
-    if timezone is not None:
-        check_timezone(timezone)
-    if display_name is not None:
-        display_name = check_display_name(display_name)
-    if avatar is not None:
-        _check_avatar(avatar)
+@dataclass(frozen=True)
+class ProfileChange:
+    """Only what was given changes: a field left out keeps its value (the avatar too)."""
 
+    display_name: str | None = None
+    username: str | None = None
+    timezone: str | None = None
+    avatar: AvatarChange | None = None
+    discoverable: bool | None = None
+    accepts_friend_requests: bool | None = None
+
+    @property
+    def customises(self) -> bool:
+        """A new display name or avatar is the learner making the profile theirs."""
+        return self.display_name is not None or self.avatar is not None
+
+
+@dataclass(frozen=True)
+class ProfileChanged:
+    user: User
+    moved_zone: bool  # the time zone changed: streaks reset by the old calendar may revive
+
+
+def update_profile(
+    session: Session, ctx: Context, user: User, change: ProfileChange
+) -> ProfileChanged:
+    change = _checked(session, user, change)
     locked = lock_user(session, user.id)
     assert locked is not None, "the signed-in learner exists"
     user = locked
-    if new_name is not None:
-        user.set_username(new_name)
-    if timezone is not None and timezone != user.timezone:
-        # Past practice days keep the dates they were recorded with; only new days use the zone.
-        user.timezone = timezone
-        practice_service.restore_streaks_after_move(session, user)
+    moved = change.timezone is not None and change.timezone != user.timezone
+    _apply(user, change)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise UsernameTaken(f"'{change.username}' was just taken by someone else.") from None
+    return ProfileChanged(user, moved)
+
+
+def _checked(session: Session, user: User, change: ProfileChange) -> ProfileChange:
+    username = change.username
+    if username is not None:
+        username = usernames.check_username(username)
+        _ensure_username_free(session, username, user_id=user.id)
+    if change.timezone is not None:
+        check_timezone(change.timezone)
+    display_name = change.display_name
     if display_name is not None:
-        user.set_display_name(display_name)
-    if discoverable is not None:
-        user.discoverable = discoverable
-    if accepts_friend_requests is not None:
-        user.accepts_friend_requests = accepts_friend_requests
+        display_name = check_display_name(display_name)
+    if change.avatar is not None:
+        _check_avatar(change.avatar)
+    return replace(change, username=username, display_name=display_name)
+
+
+def _apply(user: User, change: ProfileChange) -> None:
+    if change.username is not None:
+        user.set_username(change.username)
+    if change.timezone is not None:
+        # Past practice days keep the dates they were recorded with; only new days use the zone.
+        user.timezone = change.timezone
+    if change.display_name is not None:
+        user.set_display_name(change.display_name)
+    if change.discoverable is not None:
+        user.discoverable = change.discoverable
+    if change.accepts_friend_requests is not None:
+        user.accepts_friend_requests = change.accepts_friend_requests
+    avatar = change.avatar
     if avatar is not None:
         user.avatar_image = avatar.image or user.avatar_image
         user.avatar_character_color = _colour(avatar.character_color) or user.avatar_character_color
         user.avatar_background_color = (
             _colour(avatar.background_color) or user.avatar_background_color
         )
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        raise UsernameTaken(f"'{new_name}' was just taken by someone else.") from None
-    if display_name is not None or avatar is not None:
-        badges_service.on_profile_customised(session, ctx, user.id)
-    return user
 
 
 def _colour(value: str | None) -> str | None:

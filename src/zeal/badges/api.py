@@ -15,7 +15,7 @@ from zeal.badges.schemas import (
     UnseenCount,
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
-from zeal.friends import service as friends_service
+from zeal.friends.visibility import visible_learner
 from zeal.problems import refusals
 from zeal.schemas import UsernamePath
 
@@ -56,7 +56,7 @@ def read_learner_badges(
     username: UsernamePath, user: CurrentUser, session: SessionDep
 ) -> AchievedBadges:
     """Badges a learner achieved, newest first (no progress values)."""
-    learner = friends_service.visible_learner(session, user, username)
+    learner = visible_learner(session, user, username)
     return AchievedBadges(
         badges=[AchievedBadge.of(*row) for row in badges_service.achieved(session, learner.id)]
     )

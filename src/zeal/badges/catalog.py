@@ -16,21 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zeal.badges.models import Badge, Metric
+from zeal.practice.metrics import METRICS
 
-# What Zeal can measure, and how each is awarded. A catalog may leave any of them out.
-KNOWN_METRICS: dict[str, str] = {
-    "translated_words": "counter",
-    "correct_exercises": "counter",
-    "completed_audio_lessons": "counter",
-    "learned_words": "counter",
-    "read_articles": "counter",
-    "streak_days": "gauge",
-    "friends": "gauge",
-    "profile_customised": "one_time",
-    "multilingual": "one_time",
-    "night_owl": "one_time",
-}
-MECHANISMS = ("counter", "gauge", "one_time")
+
+def known_metrics() -> dict[str, str]:
+    """What Zeal can award badges for, and how (the registry's badge metrics). A catalog may
+    leave any of them out."""
+    return {m.code: str(m.mechanism) for m in METRICS.for_badges()}
 
 
 class CatalogError(ValueError):
@@ -107,15 +99,17 @@ def _metric(raw: Any, where: str, problems: list[str]) -> MetricSpec | None:
         problems.append(f"{where}: a metric is a mapping")
         return None
     code = raw.get("code")
-    if not isinstance(code, str) or code not in KNOWN_METRICS:
-        known = ", ".join(sorted(KNOWN_METRICS))
-        problems.append(f"{where}: unknown metric '{code}' (Zeal measures: {known})")
+    known = known_metrics()
+    if not isinstance(code, str) or code not in known:
+        names = ", ".join(sorted(known))
+        problems.append(f"{where}: unknown metric '{code}' (Zeal measures: {names})")
         return None
     where = f"{where} ({code})"
     mechanism = raw.get("mechanism")
-    if mechanism != KNOWN_METRICS[code]:
+    expected = known[code]
+    if mechanism != expected:
         problems.append(
-            f"{where}: mechanism must be '{KNOWN_METRICS[code]}' for this metric, not '{mechanism}'"
+            f"{where}: mechanism must be '{expected}' for this metric, not '{mechanism}'"
         )
     name = _text(raw, "name", where, problems, 100)
     description = _text(raw, "description", where, problems, 500)
@@ -205,27 +199,38 @@ def load(session: Session, specs: list[MetricSpec]) -> LoadReport:
             report.created.append(spec.code)
         elif _apply(metric, values):
             report.updated.append(spec.code)
-        for badge_spec in spec.badges:
-            key = (metric.id, badge_spec.level)
-            badge_values = {
-                "threshold": badge_spec.threshold,
-                "name": badge_spec.name,
-                "achieved_description": badge_spec.achieved_description,
-                "unachieved_description": badge_spec.unachieved_description,
-                "icon": badge_spec.icon,
-                "hidden": badge_spec.hidden,
-            }
-            label = f"{spec.code} level {badge_spec.level}"
-            if key not in badges:
-                session.add(Badge(metric_id=metric.id, level=badge_spec.level, **badge_values))
-                report.created.append(label)
-            elif _apply(badges[key], badge_values):
-                report.updated.append(label)
-            badges.pop(key, None)
+        _load_badges(session, metric, spec, badges, report)
     by_id = {m.id: m.code for m in metrics.values()}
     report.kept = [f"{by_id.get(m, m)} level {level}" for m, level in badges]
     session.flush()
     return report
+
+
+def _load_badges(
+    session: Session,
+    metric: Metric,
+    spec: MetricSpec,
+    badges: dict[tuple[int, int], Badge],
+    report: LoadReport,
+) -> None:
+    """The metric's levels, matched by level; those found are taken out of `badges`."""
+    for badge_spec in spec.badges:
+        key = (metric.id, badge_spec.level)
+        badge_values = {
+            "threshold": badge_spec.threshold,
+            "name": badge_spec.name,
+            "achieved_description": badge_spec.achieved_description,
+            "unachieved_description": badge_spec.unachieved_description,
+            "icon": badge_spec.icon,
+            "hidden": badge_spec.hidden,
+        }
+        label = f"{spec.code} level {badge_spec.level}"
+        if key not in badges:
+            session.add(Badge(metric_id=metric.id, level=badge_spec.level, **badge_values))
+            report.created.append(label)
+        elif _apply(badges[key], badge_values):
+            report.updated.append(label)
+        badges.pop(key, None)
 
 
 def _apply(row: Any, values: dict[str, Any]) -> bool:

@@ -7,27 +7,28 @@ batches, each batch's rows locked, so catch-up can run while events arrive witho
 anything twice.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Row, func, select, union_all
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.context import Context
 from zeal.friends.models import Friendship
+from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, UserLanguage
 
-LEDGER_COUNTERS = {
-    "translated_words": PracticeDay.words_translated,
-    "correct_exercises": PracticeDay.exercises_correct,
-    "completed_audio_lessons": PracticeDay.audio_lessons_completed,
-    "learned_words": PracticeDay.words_learned,
-    "read_articles": PracticeDay.articles_read,
-}
 
-# Metrics whose stored value catch-up rewrites from the data (the others are only read).
-REBUILT = {*LEDGER_COUNTERS, "friends"}
+def ledger_counters() -> dict[str, str]:
+    """Badge counters kept in the ledger: metric code -> practice_day column."""
+    return {m.code: m.column for m in METRICS.booked_counters() if m.column}
+
+
+def _rebuilt() -> set[str]:
+    """Metrics whose stored value catch-up rewrites from the data (the others are only read)."""
+    return {*ledger_counters(), "friends"}
 
 
 @dataclass
@@ -62,8 +63,8 @@ def catch_up(
 def _catch_up_batch(
     session: Session,
     ctx: Context,
-    users: list[User],
-    catalog: list[tuple[Metric, Badge]],
+    users: Sequence[User],
+    catalog: Sequence[Row[Metric, Badge]],
     report: CatchUpReport,
     dry_run: bool,
 ) -> None:
@@ -80,11 +81,12 @@ def _catch_up_batch(
         )
     }
     now = ctx.clock.now()
+    rebuilt = _rebuilt()
     for user in users:
         for metric, badge in catalog:
             row = stored.get((user.id, metric.id))
             value = values.get((user.id, metric.code), row.value if row else 0)
-            if not dry_run and metric.code in REBUILT:
+            if not dry_run and metric.code in rebuilt:
                 if row is None:
                     row = UserMetric(user_id=user.id, metric_id=metric.id, value=0, updated_at=now)
                     session.add(row)
@@ -101,13 +103,15 @@ def _catch_up_batch(
 
 def _qualifying_values(session: Session, ids: list[int]) -> dict[tuple[int, str], int]:
     values: dict[tuple[int, str], int] = {}
+    counters = ledger_counters()
+    table = PracticeDay.__table__
     sums = session.execute(
-        select(PracticeDay.user_id, *(func.sum(column) for column in LEDGER_COUNTERS.values()))
-        .where(PracticeDay.user_id.in_(ids))
-        .group_by(PracticeDay.user_id)
+        select(table.c.user_id, *(func.sum(table.c[column]) for column in counters.values()))
+        .where(table.c.user_id.in_(ids))
+        .group_by(table.c.user_id)
     ).all()
     for user_id, *totals in sums:
-        for code, total in zip(LEDGER_COUNTERS, totals, strict=True):
+        for code, total in zip(counters, totals, strict=True):
             values[(user_id, code)] = int(total or 0)
     languages = session.execute(
         select(

@@ -15,20 +15,14 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
-from zeal.clock import local_date, local_datetime
+from zeal.clock import local_date
 from zeal.context import Context
 from zeal.friends.models import Friendship
-from zeal.practice.activities import Outcome, PracticeType
+from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
+from zeal.practice.recording import Booking
 from zeal.practice.streaks import best_current_streak
 
-# Practice event type -> the counter metric it adds one to.
-COUNTED_EVENTS: dict[PracticeType, str] = {
-    PracticeType.WORD_TRANSLATED: "translated_words",
-    PracticeType.AUDIO_LESSON_COMPLETED: "completed_audio_lessons",
-    PracticeType.WORD_LEARNED: "learned_words",
-    PracticeType.ARTICLE_COMPLETED: "read_articles",
-}
 NIGHT_OWL_HOURS = range(0, 4)
 
 
@@ -78,9 +72,16 @@ def apply_changes(
             old, new = _move(session, user_id, metric, row, changes[metric.code], now)
         if old < badge.threshold <= new:
             reached.append((metric, badge))
-    if not reached:
-        session.flush()
-        return []
+    awarded = _award(session, user_id, reached, now) if reached else []
+    session.flush()
+    return awarded
+
+
+def _award(
+    session: Session, user_id: int, reached: list[tuple[Metric, Badge]], now: datetime
+) -> list[AwardedBadge]:
+    """Award the badges reached that the learner does not hold yet (a gauge that fell and rose
+    again reaches a badge it already won)."""
     owned = set(
         session.scalars(
             select(UserBadge.badge_id).where(
@@ -92,7 +93,7 @@ def apply_changes(
     awarded = []
     for metric, badge in reached:
         if badge.id in owned:
-            continue  # a gauge that fell and rose again
+            continue
         session.add(UserBadge(user_id=user_id, badge_id=badge.id, achieved_at=now))
         awarded.append(
             AwardedBadge(
@@ -104,7 +105,6 @@ def apply_changes(
                 badge.icon,
             )
         )
-    session.flush()
     return awarded
 
 
@@ -136,35 +136,26 @@ def _best_streak(languages: Iterable[UserLanguage], today: date) -> int:
     )
 
 
-def on_practice(
-    session: Session,
-    ctx: Context,
-    user: User,
-    *,
-    kind: PracticeType,
-    outcome: Outcome | None,
-    occurred_at: datetime,
-    new_streak_day: bool,
-) -> list[AwardedBadge]:
+def on_practice(session: Session, ctx: Context, booking: Booking) -> list[AwardedBadge]:
     """After a practice event was booked. Most events move one counter or nothing, and then
     cost nothing more: streak days and languages can only change when a language-day first
     counts (`new_streak_day`)."""
+    practice = booking.practice
     changes: dict[str, Change] = {}
-    if kind in COUNTED_EVENTS:
-        changes[COUNTED_EVENTS[kind]] = Change(add=1)
-    if kind is PracticeType.EXERCISE and outcome is Outcome.CORRECT:
-        changes["correct_exercises"] = Change(add=1)
-    if new_streak_day:
+    for metric in METRICS.booked_counters():
+        amount = metric.amount(practice.type, practice.outcome, practice.duration_seconds)
+        if amount:
+            changes[metric.code] = Change(add=amount)
+    if booking.new_streak_day:
         languages = session.scalars(
-            select(UserLanguage).where(UserLanguage.user_id == user.id)
+            select(UserLanguage).where(UserLanguage.user_id == booking.user.id)
         ).all()
-        today = local_date(user, ctx.clock.now())
-        changes["streak_days"] = Change(set_to=_best_streak(languages, today))
+        changes["streak_days"] = Change(set_to=_best_streak(languages, booking.today))
         if sum(1 for ul in languages if ul.last_practice_date is not None) >= 2:
             changes["multilingual"] = Change(set_to=1)
-    if local_datetime(user, occurred_at).hour in NIGHT_OWL_HOURS:
+    if booking.local_hour in NIGHT_OWL_HOURS:
         changes["night_owl"] = Change(set_to=1)
-    return apply_changes(session, ctx, user.id, changes) if changes else []
+    return apply_changes(session, ctx, booking.user.id, changes) if changes else []
 
 
 def count_friends(session: Session, user_id: int) -> int:

@@ -29,7 +29,7 @@ def _read(session: SessionDep, user: CurrentUser, cohort_id: int) -> CohortRead:
         name=cohort.name,
         role=roster.role,
         has_leaderboard=cohort.has_leaderboard,
-        leaderboard_names=cohort.leaderboard_names,  # type: ignore[arg-type]
+        leaderboard_names=cohort.leaderboard_names,
         invite_code=cohort.invite_code if roster.role == Role.TEACHER else None,
         teachers=[PublicUser.of(u) for u in roster.teachers],
         students=[PublicUser.of(u) for u in roster.students],

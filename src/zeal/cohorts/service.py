@@ -8,17 +8,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zeal.accounts.errors import UserNotFound
 from zeal.accounts.models import User
 from zeal.accounts.queries import find_by_username
 from zeal.cohorts import errors
 from zeal.cohorts.models import Cohort, CohortMember, LeaderboardNames, Role, active_key
 from zeal.context import Context
-from zeal.friends.service import visible_learner
-from zeal.practice.errors import UserNotFound
+from zeal.friends.visibility import visible_learner
 
 # No 0/O or 1/I/L: codes are read aloud and copied from a board.
 _INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -217,7 +217,9 @@ def my_cohorts(session: Session, user: User) -> list[tuple[Cohort, CohortMember]
     return [(cohort, member) for cohort, member in rows]
 
 
-def members_at(cohort_id: int, instant: datetime, *, role: Role | None = Role.STUDENT) -> object:
+def members_at(
+    cohort_id: int, instant: datetime, *, role: Role | None = Role.STUDENT
+) -> Select[int]:
     """A subquery of the user ids in the cohort at `instant` (students, unless role is None)."""
     query = select(CohortMember.user_id).where(
         CohortMember.cohort_id == cohort_id,

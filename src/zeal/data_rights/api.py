@@ -32,6 +32,5 @@ def delete_me(
     """Delete the account and all personal data, at once and for good: sessions, practice,
     streaks, badges, friendships and requests, blocks, class memberships and so every board.
     Wrong passwords count toward the sign-in limit, so a stolen session cannot guess one."""
-    attempt.check_user(session, user)
-    service.delete_account(session, ctx, user, password=body.password)
+    service.delete_account(session, ctx, attempt, user, password=body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 """The shape of a learner's data export, and of the request that deletes an account."""
 
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -8,6 +9,8 @@ from zeal.accounts.schemas import MeRead
 from zeal.data_rights.service import LearnerData
 from zeal.practice.schemas import PracticeDayRead, PracticeEventRead
 from zeal.schemas import Schema
+
+S = TypeVar("S", bound=Schema)
 
 
 class AccountDelete(Schema):
@@ -98,53 +101,25 @@ class LearnerExport(Schema):
             practice_events=[PracticeEventRead.of(row) for row in data.practice_events],
             practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
             languages=[LanguageExport.model_validate(row) for row in data.languages],
-            friendships=[
-                FriendshipExport(
-                    friend=friend,
-                    created_at=row.created_at,
-                    ended_at=row.ended_at,
-                    friend_streak=row.friend_streak,
-                    max_friend_streak=row.max_friend_streak,
-                    max_friend_streak_date=row.max_friend_streak_date,
-                )
-                for row, friend in data.friendships
-            ],
+            friendships=[_read(FriendshipExport, row, friend=f) for row, f in data.friendships],
             friend_requests=[
-                FriendRequestExport(
-                    sender=sender,
-                    receiver=receiver,
-                    status=row.status,
-                    created_at=row.created_at,
-                    responded_at=row.responded_at,
-                )
+                _read(FriendRequestExport, row, sender=sender, receiver=receiver)
                 for row, sender, receiver in data.friend_requests
             ],
-            blocks=[
-                BlockExport(blocked=blocked, created_at=row.created_at)
-                for row, blocked in data.blocked_usernames
-            ],
-            metrics=[
-                MetricExport(metric=code, value=row.value, updated_at=row.updated_at)
-                for row, code in data.metrics
-            ],
+            blocks=[_read(BlockExport, row, blocked=b) for row, b in data.blocked_usernames],
+            metrics=[_read(MetricExport, row, metric=code) for row, code in data.metrics],
             badges=[
-                BadgeExport(
-                    metric=code,
-                    level=badge.level,
-                    name=badge.name,
-                    achieved_at=row.achieved_at,
-                    seen_at=row.seen_at,
-                )
+                _read(BadgeExport, row, metric=code, level=badge.level, name=badge.name)
                 for row, badge, code in data.badges
             ],
             classes=[
-                ClassExport(
-                    class_id=cohort.id,
-                    name=cohort.name,
-                    role=row.role,
-                    joined_at=row.joined_at,
-                    left_at=row.left_at,
-                )
+                _read(ClassExport, row, class_id=cohort.id, name=cohort.name)
                 for row, cohort in data.classes
             ],
         )
+
+
+def _read(model: type[S], row: object, **given: Any) -> S:
+    """`model` with the fields `given`, and every other field read off `row`."""
+    values = {name: getattr(row, name) for name in model.model_fields if name not in given}
+    return model.model_validate({**values, **given})

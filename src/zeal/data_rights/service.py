@@ -15,6 +15,7 @@ from zeal.cohorts.models import Cohort, CohortMember, Role
 from zeal.context import Context
 from zeal.data_rights import errors
 from zeal.friends.models import Block, FriendRequest, Friendship
+from zeal.limits.service import SignInAttempt
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
 
 
@@ -37,45 +38,63 @@ class LearnerData:
 
 def export(session: Session, user: User) -> LearnerData:
     """A copy of the learner's data. Who blocked *them* is the other learner's data: not here."""
-    mine = user.id
     return LearnerData(
         user=user,
-        sessions=_all(session, select(SessionToken).where(SessionToken.user_id == mine)),
-        practice_events=_all(
+        sessions=_all(session, select(SessionToken).where(SessionToken.user_id == user.id)),
+        **_practice(session, user.id),
+        friendships=_friendships(session, user.id),
+        friend_requests=_friend_requests(session, user.id),
+        blocked_usernames=_rows(
+            session,
+            select(Block, User.username)
+            .join(User, User.id == Block.blocked_id)
+            .where(Block.blocker_id == user.id)
+            .order_by(Block.created_at),
+        ),
+        **_achievements(session, user.id),
+        classes=_rows(
+            session,
+            select(CohortMember, Cohort)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(CohortMember.user_id == user.id)
+            .order_by(CohortMember.joined_at, CohortMember.id),
+        ),
+    )
+
+
+def _practice(session: Session, mine: int) -> dict[str, list[Any]]:
+    return {
+        "practice_events": _all(
             session,
             select(PracticeEvent)
             .where(PracticeEvent.user_id == mine)
             .order_by(PracticeEvent.occurred_at, PracticeEvent.id),
         ),
-        practice_days=_all(
+        "practice_days": _all(
             session,
             select(PracticeDay)
             .where(PracticeDay.user_id == mine)
             .order_by(PracticeDay.day, PracticeDay.language),
         ),
-        languages=_all(
+        "languages": _all(
             session,
             select(UserLanguage)
             .where(UserLanguage.user_id == mine)
             .order_by(UserLanguage.language),
         ),
-        friendships=_friendships(session, mine),
-        friend_requests=_friend_requests(session, mine),
-        blocked_usernames=_rows(
-            session,
-            select(Block, User.username)
-            .join(User, User.id == Block.blocked_id)
-            .where(Block.blocker_id == mine)
-            .order_by(Block.created_at),
-        ),
-        metrics=_rows(
+    }
+
+
+def _achievements(session: Session, mine: int) -> dict[str, list[Any]]:
+    return {
+        "metrics": _rows(
             session,
             select(UserMetric, Metric.code)
             .join(Metric, Metric.id == UserMetric.metric_id)
             .where(UserMetric.user_id == mine)
             .order_by(Metric.position),
         ),
-        badges=_rows(
+        "badges": _rows(
             session,
             select(UserBadge, Badge, Metric.code)
             .join(Badge, Badge.id == UserBadge.badge_id)
@@ -83,14 +102,7 @@ def export(session: Session, user: User) -> LearnerData:
             .where(UserBadge.user_id == mine)
             .order_by(UserBadge.achieved_at, UserBadge.id),
         ),
-        classes=_rows(
-            session,
-            select(CohortMember, Cohort)
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(CohortMember.user_id == mine)
-            .order_by(CohortMember.joined_at, CohortMember.id),
-        ),
-    )
+    }
 
 
 def export_filename(user: User, now: datetime) -> str:
@@ -128,11 +140,14 @@ def _friend_requests(session: Session, mine: int) -> list[tuple[FriendRequest, s
     )
 
 
-def delete_account(session: Session, ctx: Context, user: User, *, password: str) -> None:
+def delete_account(
+    session: Session, ctx: Context, attempt: SignInAttempt, user: User, *, password: str
+) -> None:
     """Delete the learner and everything of theirs (the foreign keys cascade): sessions,
     practice, streaks, badges, friendships and requests both ways, blocks both ways, class
     memberships (and so every board). A class they alone teach goes with them when nobody else
     is in it; when others are, they must hand it on first, or the class would be orphaned."""
+    attempt.check_user(session, user)  # a wrong password counts toward the sign-in limit
     _confirm_password(ctx, user, password)
     session.refresh(user, with_for_update=True)  # one deletion at a time per learner
     sole_classes = _classes_taught_alone(session, user.id)

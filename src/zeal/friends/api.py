@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from zeal.accounts.models import User
 from zeal.accounts.schemas import PublicUser
 from zeal.deps import ContextDep, CurrentUser, LimitsDep, SessionDep
-from zeal.friends import service as friends_service
+from zeal.friends import blocks, friendships, requests
 from zeal.friends.models import FriendRequest
 from zeal.friends.schemas import (
     BlockList,
@@ -23,9 +23,12 @@ from zeal.friends.schemas import (
     SearchResults,
     UsernameBody,
 )
-from zeal.practice import service as practice_service
+from zeal.friends.search import MAX_SEARCH_RESULTS, search
+from zeal.practice.reading import streaks_of, todays
 from zeal.problems import refusals
 from zeal.schemas import IdPath, UsernamePath
+from zeal.use_cases import friendships as friendships_use_case
+from zeal.use_cases import profiles
 
 router = APIRouter(prefix="/v1", tags=["friends"])
 
@@ -41,11 +44,10 @@ def search_learners(
     session: SessionDep,
     limits: LimitsDep,
     q: Annotated[str, Query(max_length=100, description="Username or display-name prefix.")],
-    limit: Annotated[int, Query(ge=1, le=friends_service.MAX_SEARCH_RESULTS)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 20,
 ) -> SearchResults:
     """Find learners by the start of their username or display name (at least 2 characters)."""
-    with limits.counted(session, limits.search, f"user:{user.id}"):
-        found = friends_service.search(session, user, query=q, limit=limit)
+    found = search(session, limits, user, query=q, limit=limit)
     return SearchResults(
         results=[
             SearchResult(**PublicUser.of(other).model_dump(), relation=relation)
@@ -81,8 +83,9 @@ def send_friend_request(
 ) -> FriendRequestRead:
     """Ask a learner to be friends; if they already asked you, you are friends at once
     (the request comes back `accepted`). Sent requests a day are limited (429)."""
-    with limits.counted(session, limits.friend_requests, f"user:{user.id}"):
-        request = friends_service.send_friend_request(session, ctx, user, username=body.username)
+    request = friendships_use_case.send_friend_request(
+        session, ctx, limits, user, username=body.username
+    )
     receiver = session.get(User, request.receiver_id)
     assert receiver is not None
     return _read(request, user, receiver)
@@ -95,7 +98,7 @@ def list_friend_requests(
     direction: Literal["received", "sent"] = "received",
 ) -> FriendRequestList:
     """Pending requests you received (default) or sent, newest first."""
-    pending = friends_service.pending_requests(session, user, received=direction == "received")
+    pending = requests.pending_requests(session, user, received=direction == "received")
     return FriendRequestList(
         direction=direction, requests=[_read(p.request, user, p.other) for p in pending]
     )
@@ -104,9 +107,7 @@ def list_friend_requests(
 @router.get("/friend-requests/count")
 def count_friend_requests(user: CurrentUser, session: SessionDep) -> FriendRequestCount:
     """How many requests wait for your answer (for a badge on the app's bell)."""
-    return FriendRequestCount(
-        pending_received=friends_service.count_received_requests(session, user)
-    )
+    return FriendRequestCount(pending_received=requests.count_received(session, user))
 
 
 def _answer(request_id: int, user: User, session: SessionDep) -> FriendRequestRead:
@@ -127,7 +128,7 @@ def accept_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
     """Accept a request you received: you are friends from now on."""
-    friends_service.accept_friend_request(session, ctx, user, request_id)
+    friendships_use_case.accept_friend_request(session, ctx, user, request_id)
     return _answer(request_id, user, session)
 
 
@@ -136,7 +137,7 @@ def reject_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> FriendRequestRead:
     """Decline a request you received."""
-    friends_service.reject_friend_request(session, ctx, user, request_id)
+    requests.reject(session, ctx, user, request_id)
     return _answer(request_id, user, session)
 
 
@@ -149,15 +150,15 @@ def cancel_friend_request(
     request_id: IdPath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
     """Withdraw a request you sent."""
-    friends_service.cancel_friend_request(session, ctx, user, request_id)
+    requests.cancel(session, ctx, user, request_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me/friends")
 def list_my_friends(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> FriendList:
     """Your friends, with friend streaks and each friend's streak per language."""
-    friends = friends_service.list_friends(session, ctx, user)
-    streaks = practice_service.streaks_of(session, ctx, [friend.user for friend in friends])
+    friends = friendships.list_friends(session, ctx, user)
+    streaks = streaks_of(session, todays([f.user for f in friends], ctx.clock.now()))
     return FriendList(
         friends=[FriendRead.of_friend(friend, streaks[friend.user.id]) for friend in friends]
     )
@@ -170,7 +171,7 @@ def unfriend(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
     """End a friendship (kept as history; befriending again starts a new friend streak)."""
-    friends_service.unfriend(session, ctx, user, username=username)
+    friendships_use_case.unfriend(session, ctx, user, username=username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -187,10 +188,12 @@ def block_learner(
 ) -> BlockRead:
     """Block a learner: ends your friendship and pending requests; each of you disappears for
     the other. Blocking again changes nothing (200)."""
-    blocked, row, created = friends_service.block(session, ctx, user, username=body.username)
-    if not created:
+    blocked = friendships_use_case.block(session, ctx, user, username=body.username)
+    if not blocked.created:
         response.status_code = status.HTTP_200_OK
-    return BlockRead(**PublicUser.of(blocked).model_dump(), blocked_at=row.created_at)
+    return BlockRead(
+        **PublicUser.of(blocked.other).model_dump(), blocked_at=blocked.block.created_at
+    )
 
 
 @router.delete(
@@ -198,7 +201,7 @@ def block_learner(
 )
 def unblock_learner(username: UsernamePath, user: CurrentUser, session: SessionDep) -> Response:
     """Lift a block (friendship and requests do not come back)."""
-    friends_service.unblock(session, user, username=username)
+    blocks.unblock(session, user, username=username)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -208,7 +211,7 @@ def list_blocks(user: CurrentUser, session: SessionDep) -> BlockList:
     return BlockList(
         blocked=[
             BlockRead(**PublicUser.of(other).model_dump(), blocked_at=row.created_at)
-            for other, row in friends_service.list_blocks(session, user)
+            for other, row in blocks.list_blocks(session, user)
         ]
     )
 
@@ -218,7 +221,7 @@ def read_profile(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> ProfileRead:
     """A learner's profile, as much as you may see of it."""
-    return ProfileRead.of(friends_service.profile(session, ctx, user, username=username))
+    return ProfileRead.of(profiles.profile(session, ctx, user, username=username))
 
 
 @router.get("/users/{username}/friends", responses=refusals(403, 404))
@@ -226,5 +229,5 @@ def read_friends_of(
     username: UsernamePath, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> LearnerList:
     """A friend's friends (only friends may look)."""
-    learners = friends_service.friends_of(session, ctx, user, username=username)
+    learners = friendships.friends_of(session, ctx, user, username=username)
     return LearnerList(learners=[PublicUser.of(learner) for learner in learners])

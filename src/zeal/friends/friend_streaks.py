@@ -72,7 +72,7 @@ def _days_after(session: Session, friendship: Friendship, day: date) -> int:
     return run_length_starting_after(session, _shared_days(friendship), day, last)
 
 
-def _shared_days(friendship: Friendship) -> Select[tuple[date]]:
+def _shared_days(friendship: Friendship) -> Select[date]:
     """Days on or after the friendship's first day on which both friends practised."""
     other = aliased(PracticeDay)
     return (

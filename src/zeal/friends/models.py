@@ -18,14 +18,16 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    and_,
     case,
     or_,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, QueryableAttribute, mapped_column
 
 from zeal.db import Base, UTCDateTime
 
 _USER_FK = "user_account.id"
+_Learner = int | ColumnElement[int] | QueryableAttribute[int]  # an id, or a column of ids
 
 
 def pair_key(a: int, b: int) -> str:
@@ -108,3 +110,12 @@ class Block(Base):
         ForeignKey(_USER_FK, ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @classmethod
+    def either_way(cls, a: _Learner, b: _Learner) -> ColumnElement[bool]:
+        """In a query: a block between `a` and `b`, whoever blocked whom (a blocked pair do not
+        exist for each other: search, profiles, boards and requests all ask this)."""
+        return or_(
+            and_(cls.blocker_id == a, cls.blocked_id == b),
+            and_(cls.blocker_id == b, cls.blocked_id == a),
+        )

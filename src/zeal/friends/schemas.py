@@ -9,11 +9,13 @@ from zeal.accounts.models import User
 from zeal.accounts.schemas import AvatarRead, PublicUser, avatar_of
 from zeal.badges.schemas import AchievedBadge
 from zeal.friends.friend_streaks import FriendStreakView
+from zeal.friends.friendships import Friend
 from zeal.friends.models import FriendRequest
-from zeal.friends.service import Friend, Profile, Relation
+from zeal.friends.pairs import Relation
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.service import StreakView
+from zeal.practice.reading import StreakView
 from zeal.schemas import Schema
+from zeal.use_cases.profiles import Profile
 
 Username = Field(max_length=100, examples=["brave_otter1234"])
 

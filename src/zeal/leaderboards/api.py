@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Query
 
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leaderboards import service as boards_service
-from zeal.leaderboards.schemas import Leaderboard
-from zeal.leaderboards.service import BoardMetric, BoardRequest
+from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
+from zeal.leaderboards.service import BoardRequest
 from zeal.problems import refusals
 from zeal.schemas import IdPath
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1", tags=["leaderboards"])
 
 
 def board_request(
-    metric: Annotated[BoardMetric, Query()],
+    metric: Annotated[BoardMetricCode, Query()],
     period: Annotated[str | None, Query(description="week (default), month or all")] = None,
     from_: Annotated[date | None, Query(alias="from")] = None,
     to: Annotated[date | None, Query()] = None,

@@ -1,13 +1,30 @@
 """Response shapes for leaderboards."""
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from zeal.accounts.schemas import AvatarRead, avatar_of
 from zeal.leaderboards.periods import PeriodKind
-from zeal.leaderboards.service import Board, BoardMetric, Row
+from zeal.leaderboards.service import Board, Row, board_metrics
+from zeal.practice.metrics import Unit
 from zeal.schemas import Schema
+
+
+def _on_a_board(code: str) -> str:
+    codes = [metric.code for metric in board_metrics()]
+    if code not in codes:
+        raise ValueError(f"metric is one of: {', '.join(codes)}")
+    return code
+
+
+# A board metric's code, listed in the OpenAPI document from the registry.
+BoardMetricCode = Annotated[
+    str,
+    AfterValidator(_on_a_board),
+    WithJsonSchema({"type": "string", "enum": [metric.code for metric in board_metrics()]}),
+]
 
 HIDDEN_NAME = "Hidden learner"
 
@@ -42,8 +59,8 @@ class PeriodRead(Schema):
 
 
 class Leaderboard(Schema):
-    metric: BoardMetric
-    unit: str = Field(description="seconds, count or days.")
+    metric: BoardMetricCode
+    unit: Unit
     period: PeriodRead
     language: str | None
     total: int = Field(description="How many learners are on the board.")
@@ -53,12 +70,9 @@ class Leaderboard(Schema):
 
     @classmethod
     def of(cls, board: Board) -> "Leaderboard":
-        unit = "seconds" if board.metric.value.endswith("_time") else "count"
-        if board.metric in (BoardMetric.PRACTICE_DAYS, BoardMetric.STREAK):
-            unit = "days"
         return cls(
-            metric=board.metric,
-            unit=unit,
+            metric=board.metric.code,
+            unit=board.metric.unit,
             period=PeriodRead.model_validate(
                 {"kind": board.period.kind, "from": board.period.start, "to": board.period.end}
             ),

@@ -8,7 +8,6 @@ decided as of the end of the period: friends then, members of the class then.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
@@ -19,36 +18,26 @@ from zeal.clock import local_date, local_midnight
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.context import Context
-from zeal.errors import Forbidden
+from zeal.errors import Forbidden, Invalid
 from zeal.friends.models import Block, Friendship, pair_key
 from zeal.leaderboards.periods import Period, resolve
 from zeal.practice.errors import LanguageUnknown
 from zeal.practice.languages import LANGUAGES
+from zeal.practice.metrics import METRICS, MetricDefinition, Ranking
 from zeal.practice.models import PracticeDay, UserLanguage
 from zeal.practice.streaks import current_streak
 
 MAX_LIMIT = 200
 
 
-class BoardMetric(StrEnum):
-    CORRECT_EXERCISES = "correct_exercises"
-    EXERCISE_TIME = "exercise_time"
-    READING_TIME = "reading_time"
-    LISTENING_TIME = "listening_time"
-    READ_ARTICLES = "read_articles"
-    TRANSLATED_WORDS = "translated_words"
-    PRACTICE_DAYS = "practice_days"
-    STREAK = "streak"
+def board_metrics() -> list[MetricDefinition]:
+    """What a board can rank by: the registry's metrics with a ranking."""
+    return METRICS.on_boards()
 
 
-_SUMS: dict[BoardMetric, Any] = {
-    BoardMetric.CORRECT_EXERCISES: PracticeDay.exercises_correct,
-    BoardMetric.EXERCISE_TIME: PracticeDay.exercise_seconds,
-    BoardMetric.READING_TIME: PracticeDay.reading_seconds,
-    BoardMetric.LISTENING_TIME: PracticeDay.listening_seconds,
-    BoardMetric.READ_ARTICLES: PracticeDay.articles_read,
-    BoardMetric.TRANSLATED_WORDS: PracticeDay.words_translated,
-}
+class MetricNotOnBoards(Invalid):
+    code = "metric_unknown"
+    title = "No board ranks by this metric"
 
 
 class LeaderboardDisabled(Forbidden):
@@ -58,7 +47,7 @@ class LeaderboardDisabled(Forbidden):
 
 @dataclass(frozen=True)
 class BoardRequest:
-    metric: BoardMetric
+    metric: str  # a board metric's code
     period: str | None = None
     start: Any = None
     end: Any = None
@@ -78,7 +67,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Board:
-    metric: BoardMetric
+    metric: MetricDefinition
     period: Period
     language: str | None
     total: int
@@ -120,12 +109,7 @@ def friends_board(session: Session, ctx: Context, viewer: User, request: BoardRe
 
 def _blocked_with(user_id: int) -> Any:
     """Learners blocked by, or blocking, `user_id` (a blocked pair do not exist for each other)."""
-    return exists().where(
-        or_(
-            and_(Block.blocker_id == user_id, Block.blocked_id == User.id),
-            and_(Block.blocker_id == User.id, Block.blocked_id == user_id),
-        )
-    )
+    return exists().where(Block.either_way(user_id, User.id))
 
 
 def cohort_board(
@@ -174,7 +158,8 @@ def _board(
     hide_others: bool,
     hidden_ids: frozenset[int] | set[int] = frozenset(),
 ) -> Board:
-    values = _values(session, ctx, request, period, population)
+    metric = _metric(request.metric)
+    values = _values(session, ctx, request, metric, period, population)
     friends = _friends_among(session, viewer, population)
     ordered = sorted(population, key=lambda u: (-values.get(u.id, 0), u.username_key))
     rows: list[Row] = []
@@ -189,30 +174,40 @@ def _board(
     limit = max(1, min(request.limit, MAX_LIMIT))
     shown = rows[:limit]
     shown += [row for row in rows[limit:] if row.is_self]  # the caller always sees their place
-    return Board(request.metric, period, request.language, len(rows), shown)
+    return Board(metric, period, request.language, len(rows), shown)
+
+
+def _metric(code: str) -> MetricDefinition:
+    if code not in METRICS or METRICS[code].ranking is None:
+        names = ", ".join(metric.code for metric in board_metrics())
+        raise MetricNotOnBoards(f"'{code}' is not a board metric; boards rank by: {names}.")
+    return METRICS[code]
 
 
 def _values(
-    session: Session, ctx: Context, request: BoardRequest, period: Period, users: list[User]
+    session: Session,
+    ctx: Context,
+    request: BoardRequest,
+    metric: MetricDefinition,
+    period: Period,
+    users: list[User],
 ) -> dict[int, int]:
     ids = [user.id for user in users]
     if not ids:
         return {}
-    if request.metric is BoardMetric.STREAK:
+    if metric.ranking is Ranking.STREAK:
         return _streaks(session, ctx, request, users)
-    if request.metric is BoardMetric.PRACTICE_DAYS:
-        measure = func.count(func.distinct(PracticeDay.day))
-    else:
-        measure = func.sum(_SUMS[request.metric])
+    table = PracticeDay.__table__
+    measure: Any = func.count(func.distinct(table.c.day))
+    if metric.ranking is Ranking.SUM:
+        measure = func.sum(table.c[str(metric.column)])
     query: Select[Any] = (
-        select(PracticeDay.user_id, measure)
-        .where(PracticeDay.user_id.in_(ids))
-        .group_by(PracticeDay.user_id)
+        select(table.c.user_id, measure).where(table.c.user_id.in_(ids)).group_by(table.c.user_id)
     )
     if period.start is not None:
-        query = query.where(PracticeDay.day >= period.start, PracticeDay.day <= period.end)
+        query = query.where(table.c.day >= period.start, table.c.day <= period.end)
     if request.language is not None:
-        query = query.where(PracticeDay.language == request.language)
+        query = query.where(table.c.language == request.language)
     return {user_id: int(total or 0) for user_id, total in session.execute(query)}
 
 

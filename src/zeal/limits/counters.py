@@ -106,7 +106,7 @@ class RedisCounters:
         except redis.RedisError as exc:
             log.warning("limit counters unavailable, not limiting: %s", exc)
             return 0
-        return int(value) if value is not None else 0  # type: ignore[arg-type]
+        return int(value) if value is not None else 0
 
     def hit(self, session: Session | None, key: str, window: datetime, window_seconds: int) -> int:
         name = self._name(key, window)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Response, status
 from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
 from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
-from zeal.practice import service as practice_service
+from zeal.practice import reading
+from zeal.practice.reading import LedgerQuery
 from zeal.practice.schemas import (
     PracticeDayList,
     PracticeDayRead,
@@ -18,9 +19,9 @@ from zeal.practice.schemas import (
     StreakList,
     StreakRead,
 )
-from zeal.practice.service import Practice, RecordedPractice
 from zeal.problems import refusals
 from zeal.schemas import IdPath
+from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
@@ -43,17 +44,6 @@ def _respond(recorded: RecordedPractice, response: Response) -> PracticeRecorded
     )
 
 
-def _practice(body: PracticeEventCreate) -> Practice:
-    return Practice(
-        type=body.type.value,
-        language=body.language.lower(),
-        occurred_at=body.occurred_at,
-        duration_seconds=body.duration_seconds,
-        outcome=body.outcome.value if body.outcome else None,
-        idempotency_key=body.idempotency_key,
-    )
-
-
 @router.post("/me/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY)
 def record_my_practice(
     body: PracticeEventCreate,
@@ -63,9 +53,7 @@ def record_my_practice(
     response: Response,
 ) -> PracticeRecorded:
     """Record practice for the signed-in learner; returns that language's streak."""
-    recorded = practice_service.record_practice(
-        session, ctx, user_id=user.id, practice=_practice(body)
-    )
+    recorded = record_practice(session, ctx, user_id=user.id, practice=body.command())
     return _respond(recorded, response)
 
 
@@ -83,8 +71,8 @@ def record_practice_for_user(
     response: Response,
 ) -> PracticeRecorded:
     """Record practice on a learner's behalf (platform servers, `X-API-Key`)."""
-    recorded = practice_service.record_practice(
-        session, ctx, user_id=user_id, practice=_practice(body), api_key_id=key.id
+    recorded = record_practice(
+        session, ctx, user_id=user_id, practice=body.command(), api_key_id=key.id
     )
     return _respond(recorded, response)
 
@@ -92,9 +80,10 @@ def record_practice_for_user(
 @router.get("/me/streaks")
 def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> StreakList:
     """The learner's streak in every language they practise, longest first."""
-    views = practice_service.list_streaks(session, ctx, user)
+    today = local_date(user, ctx.clock.now())
+    views = reading.list_streaks(session, user, today)
     return StreakList(
-        today=local_date(user, ctx.clock.now()),
+        today=today,
         min_daily_seconds=ctx.settings.min_daily_seconds,
         streaks=[StreakRead.of(view) for view in views],
     )
@@ -110,9 +99,9 @@ def read_my_practice_days(
     to: Annotated[date | None, Query()] = None,
 ) -> PracticeDayList:
     """The practice-day ledger (local dates, inclusive; default: the last 30 days)."""
-    start, end, rows = practice_service.list_practice_days(
-        session, ctx, user, language=language.lower() if language else None, start=from_, end=to
-    )
+    query = LedgerQuery(language.lower() if language else None, from_, to)
+    today = local_date(user, ctx.clock.now())
+    start, end, rows = reading.list_practice_days(session, user, today, query)
     return PracticeDayList.model_validate(
         {"from": start, "to": end, "days": [PracticeDayRead.of(row) for row in rows]}
     )

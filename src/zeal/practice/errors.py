@@ -1,6 +1,6 @@
 """Refusals of the practice domain."""
 
-from zeal.errors import Invalid, NotFound, ZealError
+from zeal.errors import Invalid, ZealError
 
 
 class LanguageUnknown(Invalid):
@@ -41,11 +41,6 @@ class IdempotencyKeyReused(Invalid):
 class DateRangeInvalid(Invalid):
     code = "date_range_invalid"
     title = "Invalid date range"
-
-
-class UserNotFound(NotFound):
-    code = "user_not_found"
-    title = "No such learner"
 
 
 class ImplausibleActivity(ZealError):

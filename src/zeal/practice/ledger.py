@@ -10,7 +10,7 @@ from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY
 
 
-def run_length_ending_at(session: Session, days: Select[tuple[date]], end: date) -> int:
+def run_length_ending_at(session: Session, days: Select[date], end: date) -> int:
     """How many consecutive days up to `end` the query's days cover, read in pages from `end`
     backwards. `days` selects one date column, named `day`, already filtered to one run's
     owner (a learner's language, or a pair of friends)."""
@@ -28,9 +28,7 @@ def run_length_ending_at(session: Session, days: Select[tuple[date]], end: date)
             return count
 
 
-def run_length_starting_after(
-    session: Session, days: Select[tuple[date]], day: date, last: date
-) -> int:
+def run_length_starting_after(session: Session, days: Select[date], day: date, last: date) -> int:
     """How many consecutive days from the day after `day` the query's days cover (none can
     lie after `last`, the latest day of the run's owner)."""
     day_column = days.selected_columns[0]

@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zeal.db import Base, UTCDateTime
+from zeal.practice.metrics import METRICS, Unit
 
 _USER_FK = "user_account.id"
 
@@ -52,19 +53,29 @@ class PracticeDay(Base):
     # Whether the day met the platform's minimum effort and so extends the streak.
     counts_for_streak: Mapped[bool] = mapped_column(Boolean, default=False)
     events: Mapped[int] = mapped_column(Integer, default=0)
-    exercises_done: Mapped[int] = mapped_column(Integer, default=0)
-    exercises_correct: Mapped[int] = mapped_column(Integer, default=0)
-    exercise_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    reading_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    listening_seconds: Mapped[int] = mapped_column(Integer, default=0)
-    words_translated: Mapped[int] = mapped_column(Integer, default=0)
-    words_learned: Mapped[int] = mapped_column(Integer, default=0)
-    audio_lessons_completed: Mapped[int] = mapped_column(Integer, default=0)
-    articles_read: Mapped[int] = mapped_column(Integer, default=0)
+    # One integer column per metric booked in the ledger, declared in the metric registry and
+    # added below; read them through the registry (`counters`, `counter`).
+
+    def counter(self, column: str) -> int:
+        value: int = getattr(self, column)
+        return value
+
+    def counters(self) -> dict[str, int]:
+        return {metric.column: self.counter(metric.column) for metric in _BOOKED if metric.column}
 
     @property
     def practice_seconds(self) -> int:
-        return self.exercise_seconds + self.reading_seconds + self.listening_seconds
+        """Exercise, reading and listening time: what the minimum daily effort is judged by."""
+        return sum(self.counter(column) for column in SECONDS_COLUMNS)
+
+
+_BOOKED = METRICS.booked()
+# The time columns (exercise, reading, listening): their sum is a day's practice time.
+SECONDS_COLUMNS = [m.column for m in _BOOKED if m.column and m.unit is Unit.SECONDS]
+for _metric in _BOOKED:
+    # Declarative classes take columns added after the class statement (SQLAlchemy's
+    # "appending additional columns"), so the registry is the one list of them.
+    setattr(PracticeDay, str(_metric.column), mapped_column(Integer, default=0, nullable=False))
 
 
 class UserLanguage(Base):

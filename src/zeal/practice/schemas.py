@@ -1,14 +1,17 @@
 """Request and response shapes for practice events, streaks and the practice-day ledger."""
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, create_model
 
 from zeal.badges.schemas import NewBadge
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
+from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, PracticeEvent
-from zeal.practice.service import StreakView
+from zeal.practice.reading import StreakView
+from zeal.practice.recording import Practice
 from zeal.schemas import Schema
 
 
@@ -28,6 +31,16 @@ class PracticeEventCreate(Schema):
         max_length=255,
         description="Send the same key again (e.g. on a retry) and the event is not counted twice.",
     )
+
+    def command(self) -> Practice:
+        return Practice(
+            type=self.type,
+            language=self.language.lower(),
+            occurred_at=self.occurred_at,
+            duration_seconds=self.duration_seconds,
+            outcome=self.outcome,
+            idempotency_key=self.idempotency_key,
+        )
 
 
 class PracticeEventRead(Schema):
@@ -75,25 +88,27 @@ class StreakList(Schema):
     streaks: list[StreakRead]
 
 
-class PracticeDayRead(Schema):
+class _PracticeDayFields(Schema):
     language: str
     day: date
     counts_for_streak: bool
     events: int
-    exercises_done: int
-    exercises_correct: int
-    exercise_seconds: int
-    reading_seconds: int
-    listening_seconds: int
     practice_seconds: int
-    words_translated: int
-    words_learned: int
-    audio_lessons_completed: int
-    articles_read: int
 
     @classmethod
-    def of(cls, row: PracticeDay) -> "PracticeDayRead":
+    def of(cls, row: PracticeDay) -> "_PracticeDayFields":
         return cls.model_validate(row)
+
+
+# One field per column the metric registry books in the ledger.
+_COUNTERS: dict[str, Any] = {
+    str(metric.column): (int, Field(description=f"{metric.label} ({metric.unit})."))
+    for metric in METRICS.booked()
+}
+if TYPE_CHECKING:
+    PracticeDayRead = _PracticeDayFields
+else:
+    PracticeDayRead = create_model("PracticeDayRead", __base__=_PracticeDayFields, **_COUNTERS)
 
 
 class PracticeDayList(Schema):

@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from zeal.accounts import service as accounts_service
 from zeal.accounts.schemas import SessionCreate, UserCreate
 from zeal.deps import SignInAttemptDep
+from zeal.use_cases import accounts as accounts_use_case
 from zeal.web import cookies, forms
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, local_target
 
@@ -76,9 +77,8 @@ def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
     opened: list[str] = []
 
     def sign_in() -> None:
-        attempt.check(web.session, body.login)
-        token, _, _ = accounts_service.sign_in(
-            web.session, web.ctx, login=body.login, password=body.password
+        token, _, _ = accounts_use_case.sign_in(
+            web.session, web.ctx, attempt, login=body.login, password=body.password
         )
         opened.append(token)
 

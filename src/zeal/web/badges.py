@@ -25,11 +25,8 @@ def badges_page(web: LearnerDep) -> Response:
 @router.post("/badges/seen")
 def mark_seen(web: LearnerDep, form: Form) -> Response:
     """Mark the badges the page showed as new (not any that arrived since) as seen."""
-    ids = [
-        int(value)
-        for value in form.getlist("badge_id")
-        if str(value).isascii() and str(value).isdigit() and len(str(value)) <= 9
-    ]
+    values = [str(value) for value in form.getlist("badge_id")]
+    ids = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 9]
     badges_service.mark_seen(web.session, web.ctx, web.me.id, ids[:500])
     if web.request.headers.get("hx-request") == "true":
         return web.render("_badge_count.html")

@@ -9,22 +9,12 @@ from fastapi.responses import Response
 from zeal.clock import local_date
 from zeal.cohorts import service as cohorts_service
 from zeal.leaderboards import service as boards_service
-from zeal.leaderboards.schemas import Leaderboard
-from zeal.leaderboards.service import BoardMetric, BoardRequest
+from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
+from zeal.leaderboards.service import BoardRequest, board_metrics
 from zeal.web.pages import LearnerDep, Web
 
 router = APIRouter()
 
-METRICS = {
-    BoardMetric.CORRECT_EXERCISES: "Correct exercises",
-    BoardMetric.PRACTICE_DAYS: "Days practised",
-    BoardMetric.STREAK: "Current streak",
-    BoardMetric.EXERCISE_TIME: "Exercise time",
-    BoardMetric.READING_TIME: "Reading time",
-    BoardMetric.LISTENING_TIME: "Listening time",
-    BoardMetric.READ_ARTICLES: "Articles read",
-    BoardMetric.TRANSLATED_WORDS: "Words translated",
-}
 Period = Literal["week", "last-week", "month", "all"]
 PERIODS: dict[str, str] = {
     "week": "This week",
@@ -34,7 +24,7 @@ PERIODS: dict[str, str] = {
 }
 
 
-def _request(web: Web, metric: BoardMetric, period: Period) -> BoardRequest:
+def _request(web: Web, metric: str, period: Period) -> BoardRequest:
     if period == "last-week":
         today = local_date(web.me, web.ctx.clock.now())
         monday = today - timedelta(days=today.weekday(), weeks=1)
@@ -46,7 +36,7 @@ def _request(web: Web, metric: BoardMetric, period: Period) -> BoardRequest:
 def boards_page(
     web: LearnerDep,
     board: Annotated[str, Query(max_length=12, pattern=r"^(friends|\d{1,9})$")] = "friends",
-    metric: BoardMetric = BoardMetric.CORRECT_EXERCISES,
+    metric: Annotated[BoardMetricCode, Query()] = "correct_exercises",
     period: Period = "week",
 ) -> Response:
     classes = [
@@ -68,7 +58,7 @@ def boards_page(
         title=title,
         metric=metric,
         period=period,
-        metrics=METRICS,
+        metrics={m.code: m.label for m in board_metrics()},
         periods=PERIODS,
         leaderboard=Leaderboard.of(result),
     )

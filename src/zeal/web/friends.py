@@ -5,10 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from zeal.friends import service as friends_service
-from zeal.friends.service import Relation
-from zeal.practice import service as practice_service
+from zeal.friends import blocks, friendships, requests
+from zeal.friends.pairs import Relation
+from zeal.friends.search import search
+from zeal.practice.reading import streaks_of, todays
 from zeal.schemas import IdPath, UsernamePath
+from zeal.use_cases import friendships as friendships_use_case
 from zeal.web.pages import Form, LearnerDep, Web, local_target
 
 router = APIRouter()
@@ -23,11 +25,10 @@ def _search(web: Web, q: str) -> tuple[list[tuple[object, Relation]], str | None
         return [], None
     found: list[tuple[object, Relation]] = []
 
-    def search() -> None:
-        with web.limits.counted(web.session, web.limits.search, f"user:{web.me.id}"):
-            found.extend(friends_service.search(web.session, web.me, query=q, limit=SEARCH_LIMIT))
+    def find() -> None:
+        found.extend(search(web.session, web.limits, web.me, query=q, limit=SEARCH_LIMIT))
 
-    error = web.attempt(search)
+    error = web.attempt(find)
     if error is not None:
         return [], error.detail
     return found, None if found else f"No learner's name starts with “{q.strip()}”."
@@ -36,8 +37,8 @@ def _search(web: Web, q: str) -> tuple[list[tuple[object, Relation]], str | None
 @router.get("/friends")
 def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
     me = web.me
-    friends = friends_service.list_friends(web.session, web.ctx, me)
-    streaks = practice_service.streaks_of(web.session, web.ctx, [f.user for f in friends])
+    friends = friendships.list_friends(web.session, web.ctx, me)
+    streaks = streaks_of(web.session, todays([f.user for f in friends], web.ctx.clock.now()))
     results, search_message = _search(web, q)
     return web.render(
         "friends.html",
@@ -45,9 +46,9 @@ def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
         results=results,
         search_message=search_message,
         friends=[(friend, streaks[friend.user.id]) for friend in friends],
-        received=friends_service.pending_requests(web.session, me, received=True),
-        sent=friends_service.pending_requests(web.session, me, received=False),
-        blocked=friends_service.list_blocks(web.session, me),
+        received=requests.pending_requests(web.session, me, received=True),
+        sent=requests.pending_requests(web.session, me, received=False),
+        blocked=blocks.list_blocks(web.session, me),
     )
 
 
@@ -70,10 +71,9 @@ def send_request(web: LearnerDep, form: Form) -> Response:
     sent: list[str] = []
 
     def send() -> None:
-        with web.limits.counted(web.session, web.limits.friend_requests, f"user:{web.me.id}"):
-            request = friends_service.send_friend_request(
-                web.session, web.ctx, web.me, username=username
-            )
+        request = friendships_use_case.send_friend_request(
+            web.session, web.ctx, web.limits, web.me, username=username
+        )
         sent.append(request.status)
 
     def done() -> str:
@@ -87,7 +87,9 @@ def send_request(web: LearnerDep, form: Form) -> Response:
 @router.post("/friends/requests/{request_id}/accept")
 def accept_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
     return web.act(
-        lambda: friends_service.accept_friend_request(web.session, web.ctx, web.me, request_id),
+        lambda: friendships_use_case.accept_friend_request(
+            web.session, web.ctx, web.me, request_id
+        ),
         _back(form),
         "Request accepted: you are friends now.",
     )
@@ -96,7 +98,7 @@ def accept_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
 @router.post("/friends/requests/{request_id}/reject")
 def reject_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
     return web.act(
-        lambda: friends_service.reject_friend_request(web.session, web.ctx, web.me, request_id),
+        lambda: requests.reject(web.session, web.ctx, web.me, request_id),
         _back(form),
         "Request declined.",
     )
@@ -105,7 +107,7 @@ def reject_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
 @router.post("/friends/requests/{request_id}/cancel")
 def cancel_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
     return web.act(
-        lambda: friends_service.cancel_friend_request(web.session, web.ctx, web.me, request_id),
+        lambda: requests.cancel(web.session, web.ctx, web.me, request_id),
         _back(form),
         "Request withdrawn.",
     )
@@ -114,7 +116,7 @@ def cancel_request(request_id: IdPath, web: LearnerDep, form: Form) -> Response:
 @router.post("/friends/{username}/unfriend")
 def unfriend(username: UsernamePath, web: LearnerDep, form: Form) -> Response:
     return web.act(
-        lambda: friends_service.unfriend(web.session, web.ctx, web.me, username=username),
+        lambda: friendships_use_case.unfriend(web.session, web.ctx, web.me, username=username),
         _back(form),
         f"You and {username} are no longer friends.",
     )
@@ -123,7 +125,7 @@ def unfriend(username: UsernamePath, web: LearnerDep, form: Form) -> Response:
 @router.post("/learners/{username}/block")
 def block(username: UsernamePath, web: LearnerDep) -> Response:
     return web.act(
-        lambda: friends_service.block(web.session, web.ctx, web.me, username=username),
+        lambda: friendships_use_case.block(web.session, web.ctx, web.me, username=username),
         "/friends",
         f"You blocked {username}. Neither of you will see the other.",
     )
@@ -132,7 +134,7 @@ def block(username: UsernamePath, web: LearnerDep) -> Response:
 @router.post("/learners/{username}/unblock")
 def unblock(username: UsernamePath, web: LearnerDep) -> Response:
     return web.act(
-        lambda: friends_service.unblock(web.session, web.me, username=username),
+        lambda: blocks.unblock(web.session, web.me, username=username),
         "/friends",
         f"You unblocked {username}.",
     )

@@ -10,12 +10,13 @@ from fastapi.responses import Response
 
 from zeal.badges import service as badges_service
 from zeal.clock import local_date
-from zeal.practice import service as practice_service
+from zeal.practice import reading
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.models import PracticeDay
+from zeal.practice.reading import LedgerQuery, StreakView
 from zeal.practice.schemas import PracticeEventCreate
-from zeal.practice.service import Practice, StreakView
+from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.web import forms
 from zeal.web.formats import duration, language_name, plural
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, sign_in_url
@@ -100,10 +101,9 @@ def _language_choices(streaks: list[StreakView]) -> list[tuple[str, str]]:
 def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
     me = web.me
     today = local_date(me, web.ctx.clock.now())
-    streaks = practice_service.list_streaks(web.session, web.ctx, me)
-    _, _, rows = practice_service.list_practice_days(
-        web.session, web.ctx, me, start=calendar_start(today), end=today
-    )
+    streaks = reading.list_streaks(web.session, me, today)
+    ledger = LedgerQuery(start=calendar_start(today), end=today)
+    _, _, rows = reading.list_practice_days(web.session, me, today, ledger)
     practised = len({row.day for row in rows if row.counts_for_streak})
     values = form.get("values") or {
         "language": streaks[0].language if streaks else "",
@@ -175,19 +175,11 @@ def log_practice(web: LearnerDep, form: Form) -> Response:
             ("minutes" if k == "duration_seconds" else k): v for k, v in invalid.errors.items()
         }
         return _home(web, 422, values=values, errors=errors)
-    practice = Practice(
-        type=body.type.value,
-        language=body.language,
-        duration_seconds=body.duration_seconds,
-        outcome=body.outcome.value if body.outcome else None,
-        idempotency_key=body.idempotency_key,
-    )
-    recorded: list[practice_service.RecordedPractice] = []
+    practice = body.command()
+    recorded: list[RecordedPractice] = []
     error = web.attempt(
         lambda: recorded.append(
-            practice_service.record_practice(
-                web.session, web.ctx, user_id=web.me.id, practice=practice
-            )
+            record_practice(web.session, web.ctx, user_id=web.me.id, practice=practice)
         )
     )
     if error is not None:
@@ -195,7 +187,7 @@ def log_practice(web: LearnerDep, form: Form) -> Response:
     return web.redirect("/", _recorded_message(recorded[0]))
 
 
-def _recorded_message(recorded: practice_service.RecordedPractice) -> str:
+def _recorded_message(recorded: RecordedPractice) -> str:
     if recorded.replayed:
         return "That practice was already recorded."
     streak = recorded.streak

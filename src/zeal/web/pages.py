@@ -20,7 +20,7 @@ from zeal.badges import service as badges_service
 from zeal.context import Context
 from zeal.deps import ContextDep, SessionDep, get_limits
 from zeal.errors import Unauthenticated, ZealError
-from zeal.friends import service as friends_service
+from zeal.friends import requests as friend_requests
 from zeal.limits.service import Limits
 from zeal.web import cookies, formats
 
@@ -78,7 +78,7 @@ class Web:
             return {}
         return {
             "unseen_badges": badges_service.unseen_count(self.session, self.user.id),
-            "pending_requests": friends_service.count_received_requests(self.session, self.user),
+            "pending_requests": friend_requests.count_received(self.session, self.user),
         }
 
     def redirect(

@@ -9,16 +9,17 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from zeal.accounts import avatars
-from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.accounts.schemas import MeUpdate
 from zeal.data_rights import service as data_rights
 from zeal.data_rights.schemas import LearnerExport
 from zeal.deps import SignInAttemptDep
-from zeal.friends import service as friends_service
+from zeal.friends import friendships, requests
+from zeal.friends.pairs import Relation
 from zeal.friends.schemas import ProfileRead
-from zeal.friends.service import Relation
 from zeal.schemas import UsernamePath
+from zeal.use_cases import accounts as accounts_use_case
+from zeal.use_cases import profiles
 from zeal.web import cookies, forms
 from zeal.web.pages import Form, LearnerDep, Web
 
@@ -102,7 +103,7 @@ def save_profile(web: LearnerDep, form: Form) -> Response:
     except forms.FormInvalid as invalid:
         return _profile_page(web, sent, invalid.errors, 422)
     error = web.attempt(
-        lambda: accounts_service.update_profile(web.session, web.ctx, me, **body.changes())
+        lambda: accounts_use_case.update_profile(web.session, web.ctx, me, body.changes())
     )
     if error is not None:
         return _profile_page(web, sent, forms.refusal(error), error.status)
@@ -128,8 +129,7 @@ def delete_account(attempt: SignInAttemptDep, web: LearnerDep, form: Form) -> Re
     password = str(form.get("password", ""))
 
     def delete() -> None:
-        attempt.check_user(web.session, me)
-        data_rights.delete_account(web.session, web.ctx, me, password=password)
+        data_rights.delete_account(web.session, web.ctx, attempt, me, password=password)
 
     error = web.attempt(delete)
     if error is not None:
@@ -145,14 +145,14 @@ def delete_account(attempt: SignInAttemptDep, web: LearnerDep, form: Form) -> Re
 @router.get("/learners/{username}")
 def learner_page(username: UsernamePath, web: LearnerDep) -> Response:
     me = web.me
-    profile = friends_service.profile(web.session, web.ctx, me, username=username)
+    profile = profiles.profile(web.session, web.ctx, me, username=username)
     pending_id = None
     if profile.relation in (Relation.REQUEST_SENT, Relation.REQUEST_RECEIVED):
         received = profile.relation is Relation.REQUEST_RECEIVED
-        pending = friends_service.pending_requests(web.session, me, received=received)
+        pending = requests.pending_requests(web.session, me, received=received)
         pending_id = next((p.request.id for p in pending if p.other.id == profile.user.id), None)
     their_friends = (
-        friends_service.friends_of(web.session, web.ctx, me, username=username)
+        friendships.friends_of(web.session, web.ctx, me, username=username)
         if profile.relation is Relation.FRIEND
         else []
     )

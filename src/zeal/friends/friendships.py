@@ -1,0 +1,111 @@
+"""Friendships: starting one (with its friend streak), ending one, and listing friends."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from zeal.accounts.models import User
+from zeal.clock import local_date
+from zeal.context import Context
+from zeal.friends import errors, friend_streaks
+from zeal.friends.friend_streaks import FriendStreakView
+from zeal.friends.models import Friendship, pair_key
+from zeal.friends.pairs import active_friendship, lock_pair
+from zeal.friends.visibility import is_blocked_either_way, visible_learner
+
+
+def befriend(session: Session, ctx: Context, a: User, b: User) -> Friendship:
+    """Make two learners friends (their rows are locked by the caller). The friend streak can
+    count from the later of their two local dates today."""
+    now = ctx.clock.now()
+    low, high = sorted((a, b), key=lambda user: user.id)
+    friendship = Friendship(
+        user_low_id=low.id,
+        user_high_id=high.id,
+        active_pair=pair_key(low.id, high.id),
+        created_at=now,
+        first_day=max(local_date(low, now), local_date(high, now)),
+        friend_streak=0,
+        max_friend_streak=0,
+    )
+    try:
+        with session.begin_nested():
+            session.add(friendship)
+    except IntegrityError:
+        # Only possible without our pair lock (e.g. a second process on SQLite timing out):
+        # the friendship exists, and that is the outcome both sides asked for.
+        existing = active_friendship(session, a.id, b.id)
+        if existing is None:
+            raise
+        return existing
+    friend_streaks.start_friend_streak(session, friendship)
+    return friendship
+
+
+def unfriend(session: Session, ctx: Context, user: User, *, username: str) -> Friendship:
+    """End the friendship with `username`; returns it, ended."""
+    other = visible_learner(session, user, username)
+    lock_pair(session, user.id, other.id)
+    friendship = active_friendship(session, user.id, other.id)
+    if friendship is None:
+        raise errors.NotFriends(f"You and '{other.username}' are not friends.")
+    end(session, ctx, friendship)
+    return friendship
+
+
+def end(session: Session, ctx: Context, friendship: Friendship) -> None:
+    # Kept for history (past boards show who was friends then); a new friendship is a new row.
+    friendship.ended_at = ctx.clock.now()
+    friendship.active_pair = None
+    session.flush()
+
+
+@dataclass(frozen=True)
+class Friend:
+    user: User
+    friendship: Friendship
+    streak: FriendStreakView
+
+
+def todays(ctx: Context, users: list[User]) -> dict[int, date]:
+    now = ctx.clock.now()
+    return {user.id: local_date(user, now) for user in users}
+
+
+def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
+    """The learner's friends with their friend streaks: two queries, whatever the count."""
+    rows = session.execute(
+        select(Friendship, User)
+        .join(User, User.id == Friendship.other_side(user.id))
+        .where(Friendship.of_learner(user.id), Friendship.active_pair.is_not(None))
+        .order_by(User.username_key)
+    ).all()
+    days = todays(ctx, [user, *(friend for _, friend in rows)])
+    views = friend_streaks.friend_streak_views(session, [f for f, _ in rows], days)
+    return [Friend(friend, f, views[f.id]) for f, friend in rows]
+
+
+def friend_streak_with(
+    session: Session, ctx: Context, user: User, other: User
+) -> tuple[Friendship, FriendStreakView] | None:
+    friendship = active_friendship(session, user.id, other.id)
+    if friendship is None:
+        return None
+    views = friend_streaks.friend_streak_views(session, [friendship], todays(ctx, [user, other]))
+    return friendship, views[friendship.id]
+
+
+def friends_of(session: Session, ctx: Context, viewer: User, *, username: str) -> list[User]:
+    """A friend's friends (friends only), leaving out anyone the viewer blocked or is blocked by."""
+    owner = visible_learner(session, viewer, username)
+    if owner.id != viewer.id and active_friendship(session, viewer.id, owner.id) is None:
+        raise errors.FriendsOnly(f"Only friends of '{owner.username}' can see their friends.")
+    return [
+        friend.user
+        for friend in list_friends(session, ctx, owner)
+        if friend.user.id == viewer.id
+        or not is_blocked_either_way(session, viewer.id, friend.user.id)
+    ]

@@ -1,0 +1,37 @@
+"""Account changes that reach other domains: signing in (lapsed streaks are brought to 0 on
+the way) and editing the profile (a move of zone revives streaks the old calendar reset; a
+new name or avatar earns "Made It Yours")."""
+
+from sqlalchemy.orm import Session
+
+from zeal.accounts import service as accounts_service
+from zeal.accounts.models import SessionToken, User
+from zeal.accounts.queries import lock_user
+from zeal.accounts.service import ProfileChange
+from zeal.badges import service as badges_service
+from zeal.clock import local_date
+from zeal.context import Context
+from zeal.limits.service import SignInAttempt
+from zeal.practice import daily_streaks
+
+
+def sign_in(
+    session: Session, ctx: Context, attempt: SignInAttempt, *, login: str, password: str
+) -> tuple[str, SessionToken, User]:
+    """Check the password and open a session; refused (429) before the password is checked
+    when the account or the address has failed too often."""
+    attempt.check(session, login)
+    user = accounts_service.authenticate(session, ctx, login=login, password=password)
+    lock_user(session, user.id)
+    daily_streaks.reset_lapsed_streaks(session, user.id, local_date(user, ctx.clock.now()))
+    token, row = accounts_service.open_session(session, ctx, user)
+    return token, row, user
+
+
+def update_profile(session: Session, ctx: Context, user: User, change: ProfileChange) -> User:
+    changed = accounts_service.update_profile(session, ctx, user, change)
+    if changed.moved_zone:
+        daily_streaks.restore_streaks_after_move(session, changed.user.id)
+    if change.customises:
+        badges_service.on_profile_customised(session, ctx, changed.user.id)
+    return changed.user

@@ -1,0 +1,62 @@
+"""Recording a practice event: book it, extend friend streaks, move badges, keep the event."""
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from zeal.badges import service as badges_service
+from zeal.badges.service import AwardedBadge
+from zeal.context import Context
+from zeal.friends import friend_streaks
+from zeal.practice import recording
+from zeal.practice.models import PracticeEvent
+from zeal.practice.reading import StreakView
+from zeal.practice.recording import Practice
+
+
+@dataclass(frozen=True)
+class RecordedPractice:
+    event: PracticeEvent
+    streak: StreakView
+    new_badges: list[AwardedBadge]
+    replayed: bool
+
+
+def record_practice(
+    session: Session,
+    ctx: Context,
+    *,
+    user_id: int,
+    practice: Practice,
+    api_key_id: int | None = None,
+) -> RecordedPractice:
+    """Book one practice event on its learner's day, extend the streaks it extends, award what
+    it earned, and return the streak. A repeated idempotency key returns the first result,
+    changing nothing."""
+    attempt = recording.start(session, ctx, user_id, practice)
+    if attempt.earlier is not None:
+        streak, badges = _result_from_json(attempt.earlier.result_json)
+        return RecordedPractice(attempt.earlier, streak, badges, replayed=True)
+    booking = recording.book(session, ctx, attempt)
+    if booking.new_practice_date:
+        friend_streaks.on_new_practice_day(session, booking.user.id, booking.day)
+    new_badges = badges_service.on_practice(session, ctx, booking)
+    result = _result_to_json(booking.streak, new_badges)
+    event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
+    return RecordedPractice(event, booking.streak, new_badges, replayed=False)
+
+
+def _result_to_json(view: StreakView, new_badges: list[AwardedBadge]) -> str:
+    """What an event produced, kept so a repeated idempotency key gets the same answer."""
+    result = {"streak": asdict(view), "new_badges": [asdict(b) for b in new_badges]}
+    return json.dumps(result, default=date.isoformat)
+
+
+def _result_from_json(text: str) -> tuple[StreakView, list[AwardedBadge]]:
+    data = json.loads(text)
+    streak = data["streak"]
+    for field in ("max_streak_date", "last_practice_date"):
+        streak[field] = date.fromisoformat(streak[field]) if streak[field] else None
+    return StreakView(**streak), [AwardedBadge(**b) for b in data["new_badges"]]
