@@ -220,8 +220,10 @@ def _check_plausible(session: Session, ctx: Context, user_id: int, occurred_at: 
 
 def _day_values(session: Session, user_id: int, language: str, day: date) -> dict[str, Any]:
     """The day's row as plain values (every registry column, zeros for a day not yet kept)."""
+    # The columns named one by one: a statement over the whole table is cached as it was first
+    # compiled, and would miss a column a registry metric added since.
     row = session.execute(
-        select(_PRACTICE_DAY).where(
+        select(*_PRACTICE_DAY.columns).where(
             _PRACTICE_DAY.c.user_id == user_id,
             _PRACTICE_DAY.c.language == language,
             _PRACTICE_DAY.c.day == day,
