@@ -33,6 +33,7 @@ test: $(STAMP) $(CHROMIUM)
 
 ## Benchmarks; they print their figures.
 bench: $(STAMP)
+	$(BIN)/python -m bench.compare
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.friends
 	$(BIN)/python -m bench.badges

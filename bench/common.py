@@ -24,13 +24,16 @@ POSTGRESQL_URL = os.environ.get(
 )
 
 
-def fresh_database(backend: str, workdir: Path) -> str:
-    """A new, migrated database for `backend` ('sqlite' or 'postgresql'); returns its URL."""
+def fresh_database(backend: str, workdir: Path, *, name: str | None = None) -> str:
+    """A new, migrated database for `backend` ('sqlite' or 'postgresql'); returns its URL.
+    `name` replaces the PostgreSQL database's name, so benchmarks can keep theirs apart."""
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.db'}"
     else:
-        url = POSTGRESQL_URL
-        parsed = make_url(normalise_url(url))
+        parsed = make_url(normalise_url(POSTGRESQL_URL))
+        if name:
+            parsed = parsed.set(database=name)
+        url = parsed.render_as_string(hide_password=False)
         admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))

@@ -1,14 +1,14 @@
 """The `zeal` command: serve, migrate, load the demo world, manage platform API keys."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from zeal import demo, migrations
 from zeal.accounts import service as accounts_service
 from zeal.badges import catalog, catch_up
-from zeal.config import get_settings
+from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import one_transaction
 
@@ -40,10 +40,18 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.trusted_proxies,
-        log_level="info",
+        **uvicorn_options(settings),
     )
+
+
+def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:
+    """How uvicorn serves Zeal; `bench.hello` serves the bare stack the same way."""
+    settings = settings or get_settings()
+    return {
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.trusted_proxies,
+        "log_level": "info",
+    }
 
 
 @db_app.command("upgrade")
