@@ -6,38 +6,172 @@ locked before the friends' days are read, so when both friends practise at the s
 the two transactions always sees the other's day.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, Table, and_, bindparam, case, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.friends.models import Friendship
 from zeal.friends.streaks import current_friend_streak
-from zeal.practice.ledger import practised_on, run_length_ending_at, run_length_starting_after
+from zeal.practice.ledger import (
+    practised_between,
+    practised_on,
+    run_length_ending_at,
+    run_length_starting_after,
+    runs_ending_at,
+)
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day
 
 
 def on_new_practice_day(session: Session, user_id: int, day: date) -> None:
-    """`day` just became a practice day for the learner: extend the friend streaks it joins."""
-    friendships = session.scalars(
-        select(Friendship)
-        .where(
-            Friendship.of_learner(user_id),
-            Friendship.active_pair.is_not(None),
-            Friendship.first_day <= day,
-        )
-        .order_by(Friendship.id)
-        .with_for_update()
+    """`day` just became a practice day for the learner: extend the friend streaks it joins.
+
+    A fixed number of statements whatever the number of friends: the friendships are locked in
+    one, the friends who practised that day are read in one (a plain read, after the lock: on
+    MariaDB a read inside the UPDATE would lock the friends' days and deadlock with a friend
+    practising at the same moment), the everyday case (the stored streak ends before `day`) is
+    one UPDATE whose arithmetic runs in SQL, and the streaks `day` falls inside (a late event)
+    are recomputed from a few set-based ledger reads and written back in one batch."""
+    locked = session.execute(
+        select(*_STATE).where(_joinable(user_id, day)).order_by(_FRIENDSHIP.c.id).with_for_update()
     ).all()
-    if not friendships:
+    if not locked:
         return
-    friends = {f.other(user_id) for f in friendships}
-    practised = {uid for uid, _ in practised_on(session, friends, [day])}
-    for friendship in friendships:
-        if friendship.other(user_id) in practised:
-            add_shared_day(session, friendship, day)
+    shared = _friend_practised(session, user_id, day)
+    in_step: list[Any] = []
+    late: list[Any] = []
+    for row in locked:
+        if row.id in shared:
+            ahead = row.streak_last_day is not None and row.streak_last_day >= day
+            (late if ahead else in_step).append(row)
+    if in_step:
+        _extend_in_step(session, [row.id for row in in_step], day)
+    if late:
+        _join_late(session, user_id, day, late)
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, Friendship):  # rows written in SQL: what was loaded is stale
+            session.expire(loaded)
+
+
+_FRIENDSHIP = cast(Table, Friendship.__table__)
+_STATE = (
+    _FRIENDSHIP.c.id,
+    _FRIENDSHIP.c.user_low_id,
+    _FRIENDSHIP.c.user_high_id,
+    _FRIENDSHIP.c.first_day,
+    _FRIENDSHIP.c.friend_streak,
+    _FRIENDSHIP.c.streak_last_day,
+    _FRIENDSHIP.c.max_friend_streak,
+    _FRIENDSHIP.c.max_friend_streak_date,
+)
+
+
+def _joinable(user_id: int, day: date) -> ColumnElement[bool]:
+    """The learner's active friendships that `day` can be a shared day of."""
+    return and_(
+        Friendship.of_learner(user_id),
+        Friendship.active_pair.is_not(None),
+        Friendship.first_day <= day,
+    )
+
+
+def _friend_practised(session: Session, user_id: int, day: date) -> set[int]:
+    """The learner's friendships whose friend practised on `day` (any language)."""
+    query = (
+        select(Friendship.id)
+        .join(
+            PracticeDay,
+            and_(
+                PracticeDay.user_id == Friendship.other_side(user_id),
+                PracticeDay.day == day,
+                PracticeDay.counts_for_streak.is_(True),
+            ),
+        )
+        .where(_joinable(user_id, day))
+        .distinct()
+    )
+    return set(session.scalars(query))
+
+
+def _extend_in_step(session: Session, friendship_ids: list[int], day: date) -> None:
+    """`add_streak_day` for friendships whose stored streak ends before `day`, in SQL: the
+    streak grows by one when it ended the day before, else starts again at 1.
+
+    The assignments are ordered so each reads only columns not yet assigned: MariaDB evaluates
+    SET left to right with the new values, PostgreSQL and SQLite with the old ones."""
+    f = Friendship
+    continues = and_(f.streak_last_day == day - ONE_DAY, f.friend_streak > 0, f.first_day < day)
+    grown = case((continues, f.friend_streak + 1), else_=1)
+    record = grown > f.max_friend_streak
+    session.execute(
+        update(f)
+        .where(f.id.in_(friendship_ids))
+        .ordered_values(
+            (f.max_friend_streak_date, case((record, day), else_=f.max_friend_streak_date)),
+            (f.max_friend_streak, case((record, grown), else_=f.max_friend_streak)),
+            (f.friend_streak, grown),
+            (f.streak_last_day, day),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _join_late(session: Session, user_id: int, day: date, late: Sequence[Any]) -> None:
+    """`day` lies inside or before the stored streaks of `late`: it may join two runs of shared
+    days, so each gets the runs of shared days on either side of it from the ledger."""
+    other = {row.id: _other(row, user_id) for row in late}
+    last = max(row.streak_last_day for row in late)
+    seen = practised_between(session, [user_id, *other.values()], day + ONE_DAY, last)
+    before = _shared_runs_before(session, user_id, list(other.values()), day)
+    changes = []
+    for row in late:
+        state = StreakState(
+            row.friend_streak, row.streak_last_day, row.max_friend_streak,
+            row.max_friend_streak_date,
+        )  # fmt: skip
+        days_before = min(before.get(other[row.id], 0), (day - row.first_day).days)
+        days_after = _shared_run_after(seen, user_id, other[row.id], day, row.streak_last_day)
+        new = add_streak_day(state, day, days_before, days_after)
+        changes.append({"b_id": row.id, **_columns(new)})
+    session.execute(update(_FRIENDSHIP).where(_FRIENDSHIP.c.id == bindparam("b_id")), changes)
+
+
+def _other(row: Any, user_id: int) -> int:
+    return int(row.user_high_id if row.user_low_id == user_id else row.user_low_id)
+
+
+def _shared_runs_before(
+    session: Session, user_id: int, friends: list[int], day: date
+) -> dict[int, int]:
+    """Per friend, the run of shared days ending the day before `day`: within the learner's
+    own run ending then, a shared day is simply a day the friend practised."""
+    mine = runs_ending_at(session, [user_id], day - ONE_DAY, date.min).get(user_id, 0)
+    if not mine:
+        return {}
+    return runs_ending_at(session, friends, day - ONE_DAY, day - ONE_DAY * mine)
+
+
+def _shared_run_after(
+    seen: set[tuple[int, date]], user_id: int, friend: int, day: date, last: date
+) -> int:
+    count, next_day = 0, day + ONE_DAY
+    while next_day <= last and (user_id, next_day) in seen and (friend, next_day) in seen:
+        count, next_day = count + 1, next_day + ONE_DAY
+    return count
+
+
+def _columns(state: StreakState) -> dict[str, Any]:
+    return {
+        "friend_streak": state.daily_streak,
+        "streak_last_day": state.last_practice_date,
+        "max_friend_streak": state.max_streak,
+        "max_friend_streak_date": state.max_streak_date,
+    }
 
 
 def add_shared_day(session: Session, friendship: Friendship, day: date) -> None:

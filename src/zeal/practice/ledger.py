@@ -2,9 +2,14 @@
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Date, Integer, Select, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY
@@ -55,6 +60,85 @@ def practised_on(
         .where(
             PracticeDay.user_id.in_(ids),
             PracticeDay.day.in_(wanted),
+            PracticeDay.counts_for_streak.is_(True),
+        )
+        .distinct()
+    )
+    return {(user_id, day) for user_id, day in rows}
+
+
+class day_number(FunctionElement[int]):
+    """In SQL: a date as a whole number of days, so consecutive dates are consecutive numbers
+    (each backend counts from its own epoch; only differences mean anything)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number)
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - DATE '2000-01-01')"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number, "mysql")
+@compiles(day_number, "mariadb")
+def _day_number_mysql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"TO_DAYS({compiler.process(element.clauses, **kw)})"
+
+
+def runs_ending_at(
+    session: Session, user_ids: Iterable[int], end: date, since: date
+) -> dict[int, int]:
+    """For each learner, how many consecutive practice days (any language) end on `end`,
+    counting no day before `since`; one query for all of them, however long the runs.
+
+    Gaps and islands: numbered from `end` backwards, consecutive days keep day + row number
+    constant, and the island holding `end` is the one whose constant is `end`'s number + 1."""
+    ids = set(user_ids)
+    if not ids or since > end:
+        return {}
+    days = (
+        select(PracticeDay.user_id, PracticeDay.day)
+        .where(
+            PracticeDay.user_id.in_(ids),
+            PracticeDay.counts_for_streak.is_(True),
+            PracticeDay.day >= since,
+            PracticeDay.day <= end,
+        )
+        .distinct()
+        .subquery()
+    )
+    rank = func.row_number().over(partition_by=days.c.user_id, order_by=days.c.day.desc())
+    numbered = select(days.c.user_id, (day_number(days.c.day) + rank).label("island")).subquery()
+    end_island: ColumnElement[int] = day_number(literal(end, Date)) + 1
+    rows = session.execute(
+        select(numbered.c.user_id, func.count())
+        .where(numbered.c.island == end_island)
+        .group_by(numbered.c.user_id)
+    )
+    return {user_id: count for user_id, count in rows}
+
+
+def practised_between(
+    session: Session, user_ids: Iterable[int], first: date, last: date
+) -> set[tuple[int, date]]:
+    """Which of these learners had a practice day (any language) on which day from `first` to
+    `last`: for short windows (a late event's week)."""
+    ids = set(user_ids)
+    if not ids or first > last:
+        return set()
+    rows = session.execute(
+        select(PracticeDay.user_id, PracticeDay.day)
+        .where(
+            PracticeDay.user_id.in_(ids),
+            PracticeDay.day >= first,
+            PracticeDay.day <= last,
             PracticeDay.counts_for_streak.is_(True),
         )
         .distinct()
