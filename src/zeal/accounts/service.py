@@ -182,13 +182,16 @@ def open_session(session: Session, ctx: Context, user: User) -> tuple[str, Sessi
 
 
 def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, SessionToken]:
-    row = session.scalar(
-        select(SessionToken).where(SessionToken.token_hash == tokens.digest(token))
-    )
-    if row is None or row.revoked_at is not None or row.expires_at <= ctx.clock.now():
+    """The learner a session token signs in, and the token: one query on every request."""
+    found = session.execute(
+        select(SessionToken, User)
+        .join(User, User.id == SessionToken.user_id)
+        .where(SessionToken.token_hash == tokens.digest(token))
+    ).first()
+    if found is None:
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
-    user = session.get(User, row.user_id)
-    if user is None:
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= ctx.clock.now():
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
     return user, row
 

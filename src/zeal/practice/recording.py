@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Integer, ScalarSelect, Table, func, insert, null, select, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
+from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.errors import UserNotFound
 from zeal.accounts.models import User
@@ -57,6 +58,7 @@ class Attempt:
     key_hash: str | None
     fingerprint: str
     earlier: PracticeEvent | None
+    events_that_minute: int  # the learner's events already kept in the event's minute (UTC)
 
 
 @dataclass(frozen=True)
@@ -87,24 +89,52 @@ def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> A
         raise UserNotFound(f"No learner has id {user_id}.")
     key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
     fingerprint = _fingerprint(practice)
-    earlier = None
-    if key_hash is not None:
-        earlier = session.scalar(
-            select(PracticeEvent).where(
-                PracticeEvent.user_id == user.id, PracticeEvent.idempotency_key_hash == key_hash
-            )
+    in_that_minute, earlier_id = session.execute(
+        select(_events_in_minute(user.id, occurred_at), _event_with_key(user.id, key_hash))
+    ).one()
+    earlier = session.get(PracticeEvent, earlier_id) if earlier_id is not None else None
+    if earlier is not None and earlier.request_fingerprint != fingerprint:
+        raise errors.IdempotencyKeyReused(
+            "This idempotency key was already used for a different practice event."
         )
-        if earlier is not None and earlier.request_fingerprint != fingerprint:
-            raise errors.IdempotencyKeyReused(
-                "This idempotency key was already used for a different practice event."
-            )
-    return Attempt(user, practice, occurred_at, key_hash, fingerprint, earlier)
+    return Attempt(
+        user, practice, occurred_at, key_hash, fingerprint, earlier, int(in_that_minute or 0)
+    )
+
+
+def _events_in_minute(user_id: int, occurred_at: datetime) -> ScalarSelect[int]:
+    minute = _minute(occurred_at)
+    return (
+        select(func.count())
+        .select_from(PracticeEvent)
+        .where(
+            PracticeEvent.user_id == user_id,
+            PracticeEvent.occurred_at >= minute,
+            PracticeEvent.occurred_at < minute + timedelta(minutes=1),
+        )
+        .scalar_subquery()
+    )
+
+
+def _event_with_key(user_id: int, key_hash: str | None) -> ColumnElement[int | None]:
+    """The id of the event an idempotency key already named (NULL without a key)."""
+    if key_hash is None:
+        return type_coerce(null(), Integer)
+    return (
+        select(PracticeEvent.id)
+        .where(PracticeEvent.user_id == user_id, PracticeEvent.idempotency_key_hash == key_hash)
+        .scalar_subquery()
+    )
+
+
+def _minute(occurred_at: datetime) -> datetime:
+    return occurred_at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     """Add the event to its practice day; extend the streak when the day now counts."""
     user, practice = attempt.user, attempt.practice
-    _check_plausible(session, ctx, user.id, attempt.occurred_at)
+    _check_plausible(ctx, attempt)
     day = local_date(user, attempt.occurred_at)
     today = local_date(user, ctx.clock.now())
     # Both rows are looked up before either changes, so a new day is inserted once, complete.
@@ -193,22 +223,13 @@ def _checked_time(ctx: Context, occurred_at: datetime | None) -> datetime:
     return occurred_at
 
 
-def _check_plausible(session: Session, ctx: Context, user_id: int, occurred_at: datetime) -> None:
+def _check_plausible(ctx: Context, attempt: Attempt) -> None:
     """Nobody does more than `practice_events_per_minute` things in one minute: past that, the
     events are not real practice and count nowhere. Counted by the events' own minute (UTC), so
     a late batch is judged by when it happened, not when it arrived."""
-    minute = occurred_at.astimezone(UTC).replace(second=0, microsecond=0)
-    in_that_minute = session.scalar(
-        select(func.count())
-        .select_from(PracticeEvent)
-        .where(
-            PracticeEvent.user_id == user_id,
-            PracticeEvent.occurred_at >= minute,
-            PracticeEvent.occurred_at < minute + timedelta(minutes=1),
-        )
-    )
     cap = ctx.settings.practice_events_per_minute
-    if (in_that_minute or 0) >= cap:
+    if attempt.events_that_minute >= cap:
+        minute = _minute(attempt.occurred_at)
         raise errors.ImplausibleActivity(
             f"More than {cap} practice events in one minute ({minute:%Y-%m-%d %H:%M} UTC) cannot "
             "be real practice; this one was not counted."
