@@ -6,9 +6,10 @@ week" is Monday to Sunday in everyone's calendar, wherever they live. Who is on 
 decided as of the end of the period: friends then, members of the class then.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.context import Context
 from zeal.errors import Forbidden, Invalid
-from zeal.friends.models import Block, Friendship, pair_key
+from zeal.friends.models import Block, Friendship
 from zeal.leaderboards.periods import Period, resolve
 from zeal.practice.errors import LanguageUnknown
 from zeal.practice.languages import LANGUAGES
@@ -53,6 +54,15 @@ class BoardRequest:
     end: Any = None
     language: str | None = None
     limit: int = 50
+
+
+class Member(Protocol):
+    """A learner on a board, as ranked (only those shown are loaded in full)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -96,15 +106,12 @@ def friends_board(session: Session, ctx: Context, viewer: User, request: BoardRe
         Friendship.created_at <= until,
         or_(Friendship.ended_at.is_(None), Friendship.ended_at > until),
     )
-    population = session.scalars(
-        select(User).where(
-            or_(
-                User.id == me,
-                and_(User.id.in_(friends), User.discoverable.is_(True), ~_blocked_with(me)),
-            )
-        )
-    ).all()
-    return _board(session, ctx, viewer, request, period, list(population), hide_others=False)
+    on_board = or_(
+        User.id == me,
+        and_(User.id.in_(friends), User.discoverable.is_(True), ~_blocked_with(me)),
+    )
+    members = select(User.id).where(on_board)
+    return _board(session, ctx, viewer, request, period, members, hide_others=False)
 
 
 def _blocked_with(user_id: int) -> Any:
@@ -120,20 +127,13 @@ def cohort_board(
     if not cohort.has_leaderboard:
         raise LeaderboardDisabled("The teacher has not turned this cohort's leaderboard on.")
     period, until = _window(ctx, viewer, request)
-    population = session.scalars(
-        select(User).where(User.id.in_(cohorts_service.members_at(cohort.id, until)))
-    ).all()
+    members = cohorts_service.members_at(cohort.id, until)
     anonymous = (
         cohort.leaderboard_names == LeaderboardNames.ANONYMOUS and membership.role != Role.TEACHER
     )
     # Classmates in a blocked pair stay on the class board, but nameless to each other.
     blocked = set(
-        session.scalars(
-            select(User.id).where(
-                User.id.in_(cohorts_service.members_at(cohort.id, until)),
-                _blocked_with(viewer.id),
-            )
-        )
+        session.scalars(select(User.id).where(User.id.in_(members), _blocked_with(viewer.id)))
     )
     return _board(
         session,
@@ -141,7 +141,7 @@ def cohort_board(
         viewer,
         request,
         period,
-        list(population),
+        members,
         hide_others=anonymous,
         hidden_ids=blocked,
     )
@@ -153,28 +153,41 @@ def _board(
     viewer: User,
     request: BoardRequest,
     period: Period,
-    population: list[User],
+    members: Select[int],
     *,
     hide_others: bool,
     hidden_ids: frozenset[int] | set[int] = frozenset(),
 ) -> Board:
+    """`members` selects the ids of the learners on the board. Values are read joined to it in
+    SQL (never a list of every id: SQL parsed and planned anew each time), everyone is ranked
+    from lean rows, and only the learners shown are loaded in full."""
     metric = _metric(request.metric)
-    values = _values(session, ctx, request, metric, period, population)
-    friends = _friends_among(session, viewer, population)
+    population = session.execute(
+        select(User.id, User.username_key, User.timezone).where(User.id.in_(members))
+    ).all()
+    values = _values(session, ctx, request, metric, period, population, members)
     ordered = sorted(population, key=lambda u: (-values.get(u.id, 0), u.username_key))
-    rows: list[Row] = []
-    rank = 0
-    for position, user in enumerate(ordered, start=1):
-        value = values.get(user.id, 0)
-        if not rows or value != rows[-1].value:
-            rank = position  # ties share a rank: 1, 2, 2, 4
-        is_self = user.id == viewer.id
-        hidden = (hide_others and not is_self) or user.id in hidden_ids
-        rows.append(Row(rank, user, value, is_self, user.id in friends, hidden))
+    ranked: list[tuple[int, int, int]] = []  # (rank, user id, value)
+    for position, member in enumerate(ordered, start=1):
+        value = values.get(member.id, 0)
+        rank = position if not ranked or value != ranked[-1][2] else ranked[-1][0]  # 1, 2, 2, 4
+        ranked.append((rank, member.id, value))
     limit = max(1, min(request.limit, MAX_LIMIT))
-    shown = rows[:limit]
-    shown += [row for row in rows[limit:] if row.is_self]  # the caller always sees their place
-    return Board(metric, period, request.language, len(rows), shown)
+    shown = ranked[:limit] + [r for r in ranked[limit:] if r[1] == viewer.id]  # always yours
+    users = _users(session, [user_id for _, user_id, _ in shown])
+    friends = _friends_of(session, viewer)
+    rows = [
+        Row(rank, users[user_id], value, user_id == viewer.id, user_id in friends,
+            (hide_others and user_id != viewer.id) or user_id in hidden_ids)
+        for rank, user_id, value in shown
+    ]  # fmt: skip
+    return Board(metric, period, request.language, len(ranked), rows)
+
+
+def _users(session: Session, ids: list[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}
 
 
 def _metric(code: str) -> MetricDefinition:
@@ -190,19 +203,21 @@ def _values(
     request: BoardRequest,
     metric: MetricDefinition,
     period: Period,
-    users: list[User],
+    users: Sequence[Member],
+    members: Select[int],
 ) -> dict[int, int]:
-    ids = [user.id for user in users]
-    if not ids:
+    if not users:
         return {}
     if metric.ranking is Ranking.STREAK:
-        return _streaks(session, ctx, request, users)
+        return _streaks(session, ctx, request, users, members)
     table = PracticeDay.__table__
     measure: Any = func.count(func.distinct(table.c.day))
     if metric.ranking is Ranking.SUM:
         measure = func.sum(table.c[str(metric.column)])
     query: Select[Any] = (
-        select(table.c.user_id, measure).where(table.c.user_id.in_(ids)).group_by(table.c.user_id)
+        select(table.c.user_id, measure)
+        .where(table.c.user_id.in_(members))
+        .group_by(table.c.user_id)
     )
     if period.start is not None:
         query = query.where(table.c.day >= period.start, table.c.day <= period.end)
@@ -212,12 +227,16 @@ def _values(
 
 
 def _streaks(
-    session: Session, ctx: Context, request: BoardRequest, users: list[User]
+    session: Session,
+    ctx: Context,
+    request: BoardRequest,
+    users: Sequence[Member],
+    members: Select[int],
 ) -> dict[int, int]:
     """The current daily streak, best language (or the one asked for), on each learner's today."""
     now = ctx.clock.now()
     todays = {user.id: local_date(user, now) for user in users}
-    query = select(UserLanguage).where(UserLanguage.user_id.in_(todays))
+    query = select(UserLanguage).where(UserLanguage.user_id.in_(members))
     if request.language is not None:
         query = query.where(UserLanguage.language == request.language)
     best: dict[int, int] = {}
@@ -227,9 +246,9 @@ def _streaks(
     return best
 
 
-def _friends_among(session: Session, viewer: User, users: list[User]) -> set[int]:
-    keys = {pair_key(viewer.id, user.id): user.id for user in users if user.id != viewer.id}
-    if not keys:
-        return set()
-    active = session.scalars(select(Friendship.active_pair).where(Friendship.active_pair.in_(keys)))
-    return {keys[key] for key in active if key is not None}
+def _friends_of(session: Session, viewer: User) -> set[int]:
+    """The viewer's friends now (a board marks them, whoever else is on it)."""
+    query = select(Friendship.other_side(viewer.id)).where(
+        Friendship.of_learner(viewer.id), Friendship.active_pair.is_not(None)
+    )
+    return set(session.scalars(query))

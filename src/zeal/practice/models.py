@@ -45,7 +45,11 @@ class PracticeDay(Base):
     aggregates leaderboards sum."""
 
     __tablename__ = "practice_day"
-    __table_args__ = (Index("ix_practice_day_user_id_day", "user_id", "day"),)
+    __table_args__ = (
+        Index("ix_practice_day_user_id_day", "user_id", "day"),
+        # Boards of a week or a month read every member's days in a date range.
+        Index("ix_practice_day_day_user_id", "day", "user_id"),
+    )
 
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), primary_key=True)
     language: Mapped[str] = mapped_column(String(2), primary_key=True)
