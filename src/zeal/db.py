@@ -1,12 +1,13 @@
 """Database plumbing: the declarative base, engines for the three supported servers, sessions."""
 
+import select
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -78,17 +79,40 @@ def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> 
     connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": timeout_seconds}
     # Read committed everywhere: after a learner's row is locked, every read sees what the
     # previous writer committed (MariaDB's default, repeatable read, would show a stale snapshot).
-    # pool_pre_ping replaces connections the server dropped, so Zeal recovers by itself when
-    # the database is back.
-    return create_engine(
+    engine = create_engine(
         url,
         connect_args=connect_args,
         isolation_level="READ COMMITTED",
-        pool_pre_ping=True,
         pool_size=10,
         max_overflow=20,
         pool_recycle=3_600,
     )
+    _replace_dropped_connections(engine)
+    return engine
+
+
+def _replace_dropped_connections(engine: Engine) -> None:
+    """Zeal recovers by itself when the database comes back: a pooled connection the server
+    closed (a restart, an idle timeout) is replaced before a request gets it.
+
+    An idle connection has nothing to read unless the server hung up (end of stream, or a
+    last error message), so a zero-timeout poll of its socket tells, with no round trip; a
+    ping before every checkout (`pool_pre_ping`) cost one per request."""
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if _hung_up(dbapi_connection):
+            raise exc.DisconnectionError("the database closed this connection")
+
+
+def _hung_up(dbapi_connection: Any) -> bool:
+    sock = getattr(dbapi_connection, "_sock", None)  # PyMySQL
+    try:
+        fileno = sock.fileno() if sock is not None else dbapi_connection.fileno()
+        readable, _, _ = select.select([fileno], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return True  # closed already, or no socket left to poll
+    return bool(readable)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -123,7 +147,14 @@ class Database:
         # gives second-long tails under load. Within a process they queue on this lock instead
         # (other processes still meet SQLite's busy timeout).
         self._sqlite_writer = threading.Lock() if self.backend == "sqlite" else None
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads need no transaction: under read committed each statement sees what was
+        # committed when it began, in a transaction or not. On PostgreSQL autocommit saves the
+        # BEGIN and ROLLBACK round trips (psycopg switches it without asking the server; with
+        # PyMySQL the switch and its undoing would cost as much as they save).
+        reads = self.engine
+        if self.backend == "postgresql":
+            reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(reads, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(zeal_write=True), expire_on_commit=False
         )

@@ -16,8 +16,8 @@ def health(request: Request) -> JSONResponse:
     """200 when Zeal can reach its database, 503 problem+json when it cannot."""
     database = get_database(request)
     try:
-        with database.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with database.transaction(write=False) as session:
+            session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         return database_unavailable(request)
     return JSONResponse({"status": "ok", "database": database.backend})

@@ -18,6 +18,7 @@ from zeal.accounts.errors import InvalidToken
 from zeal.accounts.models import SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.context import Context
+from zeal.db import writes
 from zeal.deps import ContextDep, SessionDep, get_limits
 from zeal.errors import Unauthenticated, ZealError
 from zeal.friends import requests as friend_requests
@@ -92,8 +93,12 @@ class Web:
 
     def attempt(self, action: Callable[[], Any]) -> ZealError | None:
         """Run a service call in a savepoint: on a refusal nothing it did stays, and the page
-        can show the form again with the message."""
+        can show the form again with the message. A reading request writes nothing to undo
+        (and may run outside a transaction, where there are no savepoints)."""
         try:
+            if not writes(self.session):
+                action()
+                return None
             with self.session.begin_nested():
                 action()
         except ZealError as error:
