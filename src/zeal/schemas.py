@@ -1,9 +1,12 @@
 """The base for every request and response model."""
 
+import base64
 from typing import Annotated
 
-from fastapi import Path
+from fastapi import Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+
+from zeal.errors import Invalid
 
 # Row ids as clients may send them: what every backend's INTEGER column can hold.
 MAX_ID = 2**31 - 1
@@ -16,3 +19,35 @@ UsernamePath = Annotated[str, Path(max_length=100)]
 class Schema(BaseModel):
     # Unknown fields are refused (422), never silently dropped.
     model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+# ---- cursors ---------------------------------------------------------------------------------
+
+
+class CursorInvalid(Invalid):
+    code = "cursor_invalid"
+    title = "Invalid cursor"
+
+
+def encode_cursor(position: str) -> str:
+    """An opaque cursor for a list's position: clients pass it back, never build it, so the
+    order behind it may change."""
+    return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise CursorInvalid(
+            "This cursor is not one Zeal gave out: start from the first page."
+        ) from None
+
+
+# A cursor in a query string: the `next_cursor` of the page before.
+CursorQuery = Annotated[
+    str | None, Query(max_length=200, description="`next_cursor` of the page before.")
+]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -75,14 +75,57 @@ def todays(ctx: Context, users: list[User]) -> dict[int, date]:
     return {user.id: local_date(user, now) for user in users}
 
 
+# A page of friends: enough for a screen, small enough that a learner with hundreds of friends
+# costs what one with fifty does.
+FRIENDS_PAGE = 50
+MAX_FRIENDS_PAGE = 200
+
+
+@dataclass(frozen=True)
+class FriendsPage:
+    friends: list[Friend]
+    # Where the next page starts (the last friend's sort key), or None on the last page.
+    next_after: str | None
+
+
+def count_friends(session: Session, user_id: int) -> int:
+    """How many friends the learner has now."""
+    query = (
+        select(func.count())
+        .select_from(Friendship)
+        .where(Friendship.of_learner(user_id), Friendship.active_pair.is_not(None))
+    )
+    return int(session.scalar(query) or 0)
+
+
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
-    """The learner's friends with their friend streaks: two queries, whatever the count."""
-    rows = session.execute(
+    """All the learner's friends with their friend streaks: two queries, whatever the count."""
+    return _friends(session, ctx, user, after=None, limit=None)
+
+
+def friends_page(
+    session: Session, ctx: Context, user: User, *, after: str | None, limit: int = FRIENDS_PAGE
+) -> FriendsPage:
+    """One page of friends in name order, starting after the sort key `after`."""
+    friends = _friends(session, ctx, user, after=after, limit=limit + 1)
+    more = len(friends) > limit
+    friends = friends[:limit]
+    return FriendsPage(friends, friends[-1].user.username_key if more else None)
+
+
+def _friends(
+    session: Session, ctx: Context, user: User, *, after: str | None, limit: int | None
+) -> list[Friend]:
+    query = (
         select(Friendship, User)
         .join(User, User.id == Friendship.other_side(user.id))
         .where(Friendship.of_learner(user.id), Friendship.active_pair.is_not(None))
         .order_by(User.username_key)
-    ).all()
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(User.username_key > after)
+    rows = session.execute(query).all()
     days = todays(ctx, [user, *(friend for _, friend in rows)])
     views = friend_streaks.friend_streak_views(session, [f for f, _ in rows], days)
     return [Friend(friend, f, views[f.id]) for f, friend in rows]

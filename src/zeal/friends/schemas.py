@@ -110,7 +110,10 @@ class FriendRead(Schema):
 
 
 class FriendList(Schema):
-    friends: list[FriendRead]
+    friends: list[FriendRead] = Field(description="In name order; one page of them.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page."
+    )
 
 
 class LearnerList(Schema):

@@ -9,7 +9,7 @@ from zeal.friends import blocks, friendships, requests
 from zeal.friends.pairs import Relation
 from zeal.friends.search import search
 from zeal.practice.reading import streaks_of, todays
-from zeal.schemas import IdPath, UsernamePath
+from zeal.schemas import CursorQuery, IdPath, UsernamePath, decode_cursor, encode_cursor
 from zeal.use_cases import friendships as friendships_use_case
 from zeal.web.pages import Form, LearnerDep, Web, local_target
 
@@ -35,9 +35,10 @@ def _search(web: Web, q: str) -> tuple[list[tuple[object, Relation]], str | None
 
 
 @router.get("/friends")
-def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
+def friends_page(web: LearnerDep, q: SearchQuery = "", cursor: CursorQuery = None) -> Response:
     me = web.me
-    friends = friendships.list_friends(web.session, web.ctx, me)
+    page = friendships.friends_page(web.session, web.ctx, me, after=decode_cursor(cursor))
+    friends = page.friends
     streaks = streaks_of(web.session, todays([f.user for f in friends], web.ctx.clock.now()))
     results, search_message = _search(web, q)
     return web.render(
@@ -46,6 +47,8 @@ def friends_page(web: LearnerDep, q: SearchQuery = "") -> Response:
         results=results,
         search_message=search_message,
         friends=[(friend, streaks[friend.user.id]) for friend in friends],
+        friend_count=friendships.count_friends(web.session, me.id),
+        more_friends=encode_cursor(page.next_after) if page.next_after else None,
         received=requests.pending_requests(web.session, me, received=True),
         sent=requests.pending_requests(web.session, me, received=False),
         blocked=blocks.list_blocks(web.session, me),
