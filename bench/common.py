@@ -50,15 +50,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, *, workers: int = 1) -> Iterator[str]:
-    """`zeal serve` in its own process on a free port; yields its base URL."""
+def server(url: str, *, workers: int = 1, source: str | None = None) -> Iterator[str]:
+    """`zeal serve` in its own process on a free port; yields its base URL. `source` serves
+    the package from another checkout's `src` (a before/after comparison in one run)."""
     port = free_port()
     with tempfile.TemporaryFile() as log:
-        yield from _serve(url, port, workers, log)
+        yield from _serve(url, port, workers, log, source)
 
 
-def _serve(url: str, port: int, workers: int, log: Any) -> Iterator[str]:
+def _serve(url: str, port: int, workers: int, log: Any, source: str | None) -> Iterator[str]:
     env = {**os.environ, "ZEAL_DATABASE_URL": url, "ZEAL_PORT": str(port)}
+    if source:
+        env["PYTHONPATH"] = source
     process = subprocess.Popen(
         [sys.executable, "-m", "zeal.cli", "serve", "--workers", str(workers)],
         env=env,

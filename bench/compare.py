@@ -370,11 +370,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--samples", type=int, default=15)
     parser.add_argument("--paths", type=lambda v: set(v.split(",")), default=set())
+    parser.add_argument(
+        "--server-src", help="serve zeal from this checkout's src/ (e.g. a git worktree of main)"
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     with tempfile.TemporaryDirectory() as workdir:
         url, secret = build_world(args, Path(workdir))
-        with hello_server() as hello, common.server(url) as base:
+        with hello_server() as hello, common.server(url, source=args.server_src) as base:
             before = run_wrk(wrk, "bare hello (before)", hello, args)
             print(line(before, None), flush=True)
             figures = measure_paths(wrk, base, secret, args)
