@@ -151,10 +151,10 @@ class Database:
         # committed when it began, in a transaction or not. On PostgreSQL autocommit saves the
         # BEGIN and ROLLBACK round trips (psycopg switches it without asking the server; with
         # PyMySQL the switch and its undoing would cost as much as they save).
-        reads = self.engine
+        self._reads = self.engine
         if self.backend == "postgresql":
-            reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-        self._read = sessionmaker(reads, expire_on_commit=False)
+            self._reads = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(self._reads, expire_on_commit=False)
         self._write = sessionmaker(
             self.engine.execution_options(zeal_write=True), expire_on_commit=False
         )
@@ -169,6 +169,12 @@ class Database:
         factory = self._write if write else self._read
         with factory.begin() as session:
             yield session
+
+    def ping(self) -> None:
+        """One round trip to the database (the health check): a bare connection, as a reading
+        request would get one, without the cost of a session."""
+        with self._reads.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,7 +2,6 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from zeal.deps import get_database
@@ -16,8 +15,7 @@ def health(request: Request) -> JSONResponse:
     """200 when Zeal can reach its database, 503 problem+json when it cannot."""
     database = get_database(request)
     try:
-        with database.transaction(write=False) as session:
-            session.execute(text("SELECT 1"))
+        database.ping()
     except SQLAlchemyError:
         return database_unavailable(request)
     return JSONResponse({"status": "ok", "database": database.backend})
