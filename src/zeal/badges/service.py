@@ -17,7 +17,7 @@ from zeal.accounts.models import User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
-from zeal.friends.models import Friendship
+from zeal.friends import friendships
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
 from zeal.practice.recording import Booking
@@ -158,25 +158,14 @@ def on_practice(session: Session, ctx: Context, booking: Booking) -> list[Awarde
     return apply_changes(session, ctx, booking.user.id, changes) if changes else []
 
 
-def count_friends(session: Session, user_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Friendship)
-            .where(
-                Friendship.of_learner(user_id),
-                Friendship.active_pair.is_not(None),
-            )
-        )
-        or 0
-    )
-
-
 def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:
     """A friendship began or ended: both learners' friend counts move (B11)."""
     for user_id in sorted(set(user_ids)):
         apply_changes(
-            session, ctx, user_id, {"friends": Change(set_to=count_friends(session, user_id))}
+            session,
+            ctx,
+            user_id,
+            {"friends": Change(set_to=friendships.count_friends(session, user_id))},
         )
 
 
@@ -257,7 +246,7 @@ def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:
     today = local_date(user, ctx.clock.now())
     return {
         "streak_days": _best_streak(languages, today),
-        "friends": count_friends(session, user.id),
+        "friends": friendships.count_friends(session, user.id),
     }
 
 
