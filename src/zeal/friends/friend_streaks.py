@@ -18,7 +18,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from zeal.friends.models import Friendship
 from zeal.friends.streaks import current_friend_streak
 from zeal.practice.ledger import (
-    practised_between,
     practised_on,
     run_length_ending_at,
     run_length_starting_after,
@@ -126,14 +125,12 @@ def _join_late(session: Session, user_id: int, day: date, late: Sequence[Any]) -
     days, so each gets the runs of shared days on either side of it from the ledger."""
     other = {row.id: _other(row, user_id) for row in late}
     last = max(row.streak_last_day for row in late)
-    seen = practised_between(session, [user_id, *other.values()], day + ONE_DAY, last)
+    window = [day + ONE_DAY * n for n in range(1, (last - day).days + 1)]
+    seen = practised_on(session, [user_id, *other.values()], window)
     before = _shared_runs_before(session, user_id, list(other.values()), day)
     changes = []
     for row in late:
-        state = StreakState(
-            row.friend_streak, row.streak_last_day, row.max_friend_streak,
-            row.max_friend_streak_date,
-        )  # fmt: skip
+        state = _state(row)
         days_before = min(before.get(other[row.id], 0), (day - row.first_day).days)
         days_after = _shared_run_after(seen, user_id, other[row.id], day, row.streak_last_day)
         new = add_streak_day(state, day, days_before, days_after)
@@ -165,6 +162,16 @@ def _shared_run_after(
     return count
 
 
+def _state(friendship: Any) -> StreakState:
+    """The stored friend streak of a friendship (a row or a loaded Friendship)."""
+    return StreakState(
+        friendship.friend_streak,
+        friendship.streak_last_day,
+        friendship.max_friend_streak,
+        friendship.max_friend_streak_date,
+    )
+
+
 def _columns(state: StreakState) -> dict[str, Any]:
     return {
         "friend_streak": state.daily_streak,
@@ -175,19 +182,10 @@ def _columns(state: StreakState) -> dict[str, Any]:
 
 
 def add_shared_day(session: Session, friendship: Friendship, day: date) -> None:
-    state = StreakState(
-        friendship.friend_streak,
-        friendship.streak_last_day,
-        friendship.max_friend_streak,
-        friendship.max_friend_streak_date,
-    )
-    new = add_streak_day(
-        state, day, _days_before(session, friendship, day), _days_after(session, friendship, day)
-    )
-    friendship.friend_streak = new.daily_streak
-    friendship.streak_last_day = new.last_practice_date
-    friendship.max_friend_streak = new.max_streak
-    friendship.max_friend_streak_date = new.max_streak_date
+    before, after = _days_before(session, friendship, day), _days_after(session, friendship, day)
+    new = add_streak_day(_state(friendship), day, before, after)
+    for column, value in _columns(new).items():
+        setattr(friendship, column, value)
 
 
 def _days_before(session: Session, friendship: Friendship, day: date) -> int:

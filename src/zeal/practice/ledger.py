@@ -123,24 +123,3 @@ def runs_ending_at(
         .group_by(numbered.c.user_id)
     )
     return {user_id: count for user_id, count in rows}
-
-
-def practised_between(
-    session: Session, user_ids: Iterable[int], first: date, last: date
-) -> set[tuple[int, date]]:
-    """Which of these learners had a practice day (any language) on which day from `first` to
-    `last`: for short windows (a late event's week)."""
-    ids = set(user_ids)
-    if not ids or first > last:
-        return set()
-    rows = session.execute(
-        select(PracticeDay.user_id, PracticeDay.day)
-        .where(
-            PracticeDay.user_id.in_(ids),
-            PracticeDay.day >= first,
-            PracticeDay.day <= last,
-            PracticeDay.counts_for_streak.is_(True),
-        )
-        .distinct()
-    )
-    return {(user_id, day) for user_id, day in rows}
