@@ -224,7 +224,7 @@ def first_events_of_a_day(url: str, base: str, secret: str, samples: int) -> lis
                 ("again today", today),
                 ("late, gap", today - timedelta(days=3)),
             ):
-                at = min(datetime.combine(day, time_of_day(12), UTC), datetime.now(UTC))
+                at = min(datetime.combine(day, dt_time(12), UTC), datetime.now(UTC))
                 body = {
                     "type": "exercise",
                     "language": "es",
@@ -248,10 +248,6 @@ def first_events_of_a_day(url: str, base: str, secret: str, samples: int) -> lis
             f"{p50 / common_p50:4.1f}x an event on a day already practised"
         )
     return lines
-
-
-def time_of_day(hour: int) -> dt_time:
-    return dt_time(hour)
 
 
 def _scene(database: Database, today: date) -> list[dict[str, Any]]:
@@ -320,7 +316,7 @@ def _streak_days(session: Session, user_id: int) -> list[date]:
 
 
 def _reset_learner_1(session: Session, today: date) -> None:
-    since = datetime.combine(today - timedelta(days=7), time_of_day(0), UTC)
+    since = datetime.combine(today - timedelta(days=7), dt_time(0), UTC)
     session.execute(
         delete(PracticeEvent).where(PracticeEvent.user_id == 1, PracticeEvent.received_at >= since)
     )
