@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from zeal.deps import get_database
+from zeal.deps import database_of
 from zeal.problems import database_unavailable
 
 router = APIRouter(prefix="/v1", tags=["health"])
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1", tags=["health"])
 @router.get("/health", responses={503: {"description": "The database is unreachable."}})
 def health(request: Request) -> JSONResponse:
     """200 when Zeal can reach its database, 503 problem+json when it cannot."""
-    database = get_database(request)
+    database = database_of(request)
     try:
         database.ping()
     except SQLAlchemyError:

@@ -19,7 +19,7 @@ from zeal.accounts.models import SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.context import Context
 from zeal.db import writes
-from zeal.deps import ContextDep, SessionDep, get_limits
+from zeal.deps import ContextDep, SessionDep, limits_of
 from zeal.errors import Unauthenticated, ZealError
 from zeal.friends import requests as friend_requests
 from zeal.limits.service import Limits
@@ -44,7 +44,7 @@ class Web:
 
     @property
     def limits(self) -> Limits:
-        return get_limits(self.request)
+        return limits_of(self.request)
 
     @property
     def me(self) -> User:
