@@ -12,16 +12,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Integer, ScalarSelect, Table, func, insert, null, select, type_coerce, update
+from sqlalchemy import Executable, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.errors import UserNotFound
-from zeal.accounts.models import User
-from zeal.accounts.queries import lock_user
+from zeal.accounts.queries import Learner, lock_learner
 from zeal.clock import local_date, local_datetime
 from zeal.context import Context
 from zeal.errors import Invalid
@@ -52,7 +53,7 @@ class Practice:
 class Attempt:
     """A checked event for a locked learner; `earlier` is the event its key already named."""
 
-    user: User
+    user: Learner
     practice: Practice
     occurred_at: datetime
     key_hash: str | None
@@ -74,7 +75,7 @@ class Booking:
     streak: StreakView  # the language's streak now
 
     @property
-    def user(self) -> User:
+    def user(self) -> Learner:
         return self.attempt.user
 
     @property
@@ -84,13 +85,20 @@ class Booking:
 
 def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> Attempt:
     occurred_at = _checked(ctx, practice)
-    user = lock_user(session, user_id)
+    user = lock_learner(session, user_id)
     if user is None:
         raise UserNotFound(f"No learner has id {user_id}.")
     key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
     fingerprint = _fingerprint(practice)
+    minute = _minute(occurred_at)
     in_that_minute, earlier_id = session.execute(
-        select(_events_in_minute(user.id, occurred_at), _event_with_key(user.id, key_hash))
+        _EVENTS_IN_MINUTE_AND_KEY,
+        {
+            "user_id": user.id,
+            "minute": minute,
+            "next_minute": minute + timedelta(minutes=1),
+            "key_hash": key_hash,  # NULL matches no event
+        },
     ).one()
     earlier = session.get(PracticeEvent, earlier_id) if earlier_id is not None else None
     if earlier is not None and earlier.request_fingerprint != fingerprint:
@@ -102,29 +110,24 @@ def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> A
     )
 
 
-def _events_in_minute(user_id: int, occurred_at: datetime) -> ScalarSelect[int]:
-    minute = _minute(occurred_at)
-    return (
-        select(func.count())
-        .select_from(PracticeEvent)
-        .where(
-            PracticeEvent.user_id == user_id,
-            PracticeEvent.occurred_at >= minute,
-            PracticeEvent.occurred_at < minute + timedelta(minutes=1),
-        )
-        .scalar_subquery()
+_EVENT = cast(Table, PracticeEvent.__table__)
+# The learner's events in one minute (UTC), and the event an idempotency key already named.
+_EVENTS_IN_MINUTE_AND_KEY = select(
+    select(func.count())
+    .select_from(_EVENT)
+    .where(
+        _EVENT.c.user_id == bindparam("user_id"),
+        _EVENT.c.occurred_at >= bindparam("minute"),
+        _EVENT.c.occurred_at < bindparam("next_minute"),
     )
-
-
-def _event_with_key(user_id: int, key_hash: str | None) -> ColumnElement[int | None]:
-    """The id of the event an idempotency key already named (NULL without a key)."""
-    if key_hash is None:
-        return type_coerce(null(), Integer)
-    return (
-        select(PracticeEvent.id)
-        .where(PracticeEvent.user_id == user_id, PracticeEvent.idempotency_key_hash == key_hash)
-        .scalar_subquery()
+    .scalar_subquery(),
+    select(_EVENT.c.id)
+    .where(
+        _EVENT.c.user_id == bindparam("user_id"),
+        _EVENT.c.idempotency_key_hash == bindparam("key_hash"),
     )
+    .scalar_subquery(),
+)
 
 
 def _minute(occurred_at: datetime) -> datetime:
@@ -137,13 +140,8 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     _check_plausible(ctx, attempt)
     day = local_date(user, attempt.occurred_at)
     today = local_date(user, ctx.clock.now())
-    # Both rows are looked up before either changes, so a new day is inserted once, complete.
     user_language = _user_language(session, ctx, user.id, practice.language)
-    before = _day_values(session, user.id, practice.language, day)
-    after = _added(before, practice)
-    new_streak_day = not after["counts_for_streak"] and _meets_minimum(after, ctx)
-    after["counts_for_streak"] = after["counts_for_streak"] or new_streak_day
-    _write_day(session, user.id, practice.language, day, before, after)
+    after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day)
     new_date = False
     if new_streak_day:
         extend_streak(session, user_language, day)
@@ -166,24 +164,27 @@ def keep(
 ) -> PracticeEvent:
     """Store the booked event with the result it produced (replayed for its idempotency key)."""
     attempt, practice = booking.attempt, booking.practice
-    event = PracticeEvent(
-        user_id=attempt.user.id,
-        type=practice.type.value,
-        language=practice.language,
-        occurred_at=attempt.occurred_at,
-        day=booking.day,
-        duration_seconds=practice.duration_seconds,
-        outcome=practice.outcome.value if practice.outcome else None,
-        idempotency_key=practice.idempotency_key,
-        idempotency_key_hash=attempt.key_hash,
-        request_fingerprint=attempt.fingerprint,
-        result_json=result_json,
-        api_key_id=api_key_id,
-        received_at=ctx.clock.now(),
-    )
-    session.add(event)
-    session.flush()
-    return event
+    values = {
+        "user_id": attempt.user.id,
+        "type": practice.type.value,
+        "language": practice.language,
+        "occurred_at": attempt.occurred_at,
+        "day": booking.day,
+        "duration_seconds": practice.duration_seconds,
+        "outcome": practice.outcome.value if practice.outcome else None,
+        "idempotency_key": practice.idempotency_key,
+        "idempotency_key_hash": attempt.key_hash,
+        "request_fingerprint": attempt.fingerprint,
+        "result_json": result_json,
+        "api_key_id": api_key_id,
+        "received_at": ctx.clock.now(),
+    }
+    # A plain INSERT, not the unit of work: the event is written once and never changed.
+    event_id = session.execute(_KEEP_EVENT, values).scalar_one()
+    return PracticeEvent(id=event_id, **values)
+
+
+_KEEP_EVENT = insert(_EVENT).returning(_EVENT.c.id)
 
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -244,26 +245,30 @@ def _day_values(session: Session, user_id: int, language: str, day: date) -> dic
     # The columns named one by one: a statement over the whole table is cached as it was first
     # compiled, and would miss a column a registry metric added since.
     row = session.execute(
-        select(*_PRACTICE_DAY.columns).where(
-            _PRACTICE_DAY.c.user_id == user_id,
-            _PRACTICE_DAY.c.language == language,
-            _PRACTICE_DAY.c.day == day,
-        )
+        select(*_PRACTICE_DAY.columns).where(*_is_day(user_id, language, day))
     ).first()
     if row is not None:
         return dict(row._mapping)
-    zeros = {metric.column: 0 for metric in METRICS.booked() if metric.column}
-    return {"counts_for_streak": False, "events": 0, **zeros, "_new": True}
+    return {"counts_for_streak": False, **_amounts(None)}
 
 
-def _added(values: Mapping[str, Any], practice: Practice) -> dict[str, Any]:
-    """The day's values with one more event booked on them, as the registry says."""
-    after = dict(values, events=values["events"] + 1)
+def _is_day(user_id: int, language: str, day: date) -> list[ColumnElement[bool]]:
+    columns = _PRACTICE_DAY.c
+    return [columns.user_id == user_id, columns.language == language, columns.day == day]
+
+
+def _amounts(practice: Practice | None) -> dict[str, int]:
+    """What one event adds to each column of its practice day, as the registry says (zeros
+    for no event)."""
+    amounts = {"events": 1 if practice else 0}
     for metric in METRICS.booked():
-        amount = metric.amount(practice.type, practice.outcome, practice.duration_seconds)
-        if amount and metric.column:
-            after[metric.column] += amount
-    return after
+        if metric.column:
+            amounts[metric.column] = (
+                metric.amount(practice.type, practice.outcome, practice.duration_seconds) or 0
+                if practice
+                else 0
+            )
+    return amounts
 
 
 def _practice_seconds(values: Mapping[str, Any]) -> int:
@@ -276,28 +281,63 @@ def _meets_minimum(values: Mapping[str, Any], ctx: Context) -> bool:
     return values["events"] > 0 and _practice_seconds(values) >= ctx.settings.min_daily_seconds
 
 
-def _write_day(
-    session: Session,
-    user_id: int,
-    language: str,
-    day: date,
-    before: Mapping[str, Any],
-    after: dict[str, Any],
-) -> None:
-    key = {"user_id": user_id, "language": language, "day": day}
-    if after.pop("_new", False):
-        session.execute(insert(_PRACTICE_DAY).values(**after, **key))
-        return
-    changed = {name: value for name, value in after.items() if before.get(name) != value}
-    session.execute(
-        update(_PRACTICE_DAY)
-        .where(*(_PRACTICE_DAY.c[name] == value for name, value in key.items()))
-        .values(**changed)
-    )
+def _add_to_day(
+    session: Session, ctx: Context, user_id: int, practice: Practice, day: date
+) -> tuple[dict[str, Any], bool]:
+    """Book the event on its practice day in one upsert (with the day's values back, where the
+    database can return them); the day's values after it, and whether the day just began to
+    count for the streak."""
+    amounts = _amounts(practice)
+    key = {"user_id": user_id, "language": practice.language, "day": day}
+    # A day this event opens is inserted counting when the event alone is enough; a day kept
+    # already keeps its `counts_for_streak`, which then says how it stood before this event.
+    opens_counting = _meets_minimum(amounts, ctx)
+    params = {**key, **amounts, "counts_for_streak": opens_counting}
+    backend = session.get_bind().dialect.name
+    statement = _day_upsert(backend, tuple(amounts), tuple(_PRACTICE_DAY.columns.keys()))
+    if backend in ("mysql", "mariadb"):  # no RETURNING from ON DUPLICATE KEY UPDATE
+        session.execute(statement, params)
+        after = _day_values(session, user_id, practice.language, day)
+    else:
+        after = dict(session.execute(statement, params).one()._mapping)
     # A PracticeDay already loaded in this session would now be stale.
-    loaded = session.identity_map.get(identity_key(PracticeDay, (user_id, language, day)))
+    loaded = session.identity_map.get(identity_key(PracticeDay, (user_id, practice.language, day)))
     if loaded is not None:
         session.expire(loaded)
+    if after["counts_for_streak"]:
+        return after, after["events"] == 1  # ... counting since this event inserted it
+    if not _meets_minimum(after, ctx):
+        return after, False
+    session.execute(
+        update(_PRACTICE_DAY)
+        .where(*_is_day(user_id, practice.language, day))
+        .values(counts_for_streak=True)
+    )
+    after["counts_for_streak"] = True
+    return after, True
+
+
+@lru_cache(maxsize=32)
+def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) -> Executable:
+    """INSERT the day, or add the event's amounts to the day kept; built once per backend and
+    set of columns (a registry metric can add one)."""
+    table = _PRACTICE_DAY
+    names = ("user_id", "language", "day", "counts_for_streak", *added)
+    values: dict[str, Any] = {name: bindparam(name) for name in names}
+    if backend in ("mysql", "mariadb"):
+        upsert = mysql.insert(table).values(values)
+        on_duplicate: Executable = upsert.on_duplicate_key_update(
+            {name: table.c[name] + upsert.inserted[name] for name in added}
+        )
+        return on_duplicate
+    insert_day: postgresql.Insert | sqlite.Insert = (
+        postgresql.insert(table) if backend == "postgresql" else sqlite.insert(table)
+    ).values(values)
+    on_conflict: Executable = insert_day.on_conflict_do_update(
+        index_elements=["user_id", "language", "day"],
+        set_={name: table.c[name] + insert_day.excluded[name] for name in added},
+    ).returning(*(table.c[name] for name in columns))
+    return on_conflict
 
 
 def _practised_in_another_language(
