@@ -9,8 +9,9 @@ locked, so values and awards are written once even when events arrive together; 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -53,32 +54,103 @@ def apply_changes(
     One read in the usual case: the catalog's badges for these metrics with the learner's
     values. Ownership is read only when a value crosses a threshold, because every badge at or
     below a stored value is owned already (catch-up keeps that true after catalog changes).
+    Plain rows and statements built once: every practice event comes through here.
     """
-    rows = session.execute(
-        select(Metric, Badge, UserMetric)
-        .join(Badge, Badge.metric_id == Metric.id)
-        .outerjoin(
-            UserMetric, (UserMetric.metric_id == Metric.id) & (UserMetric.user_id == user_id)
-        )
-        .where(Metric.code.in_(set(changes)))
-        .order_by(Metric.id, Badge.level)
-    ).all()
+    rows = session.execute(_CATALOG_WITH_VALUES, {"user_id": user_id, "codes": list(changes)})
+    moves, reached = _moves(rows, changes)
     now = ctx.clock.now()
-    reached: list[tuple[Metric, Badge]] = []
-    seen: set[int] = set()
-    for metric, badge, row in rows:
-        if metric.id not in seen:
-            seen.add(metric.id)
-            old, new = _move(session, user_id, metric, row, changes[metric.code], now)
-        if old < badge.threshold <= new:
-            reached.append((metric, badge))
-    awarded = _award(session, user_id, reached, now) if reached else []
-    session.flush()
-    return awarded
+    _write_values(session, user_id, moves, now)
+    return _award(session, user_id, reached, now) if reached else []
+
+
+@dataclass(frozen=True)
+class _Move:
+    metric_id: int
+    stored: bool  # the learner had a value for the metric already
+    old: int
+    new: int
+
+
+def _moves(
+    rows: Iterable[Any], changes: dict[str, Change]
+) -> tuple[list[_Move], list[AwardedBadge]]:
+    """Each metric's move, and the badges whose thresholds it passed (rows: the catalog's
+    badges by metric and level, with the learner's stored values)."""
+    moves: dict[int, _Move] = {}
+    reached = []
+    for row in rows:
+        move = moves.get(row.metric_id)
+        if move is None:
+            old = row.value or 0
+            move = _Move(row.metric_id, row.value is not None, old, _moved(old, changes[row.code]))
+            moves[row.metric_id] = move
+        if move.old < row.threshold <= move.new:
+            badge = (row.badge_id, row.code, row.level, row.name, row.achieved_description)
+            reached.append(AwardedBadge(*badge, row.icon))
+    return list(moves.values()), reached
+
+
+def _write_values(session: Session, user_id: int, moves: list[_Move], now: datetime) -> None:
+    def values(move: _Move) -> dict[str, Any]:
+        return {
+            "b_user_id": user_id,
+            "b_metric_id": move.metric_id,
+            "b_value": move.new,
+            "b_at": now,
+        }
+
+    new = [values(move) for move in moves if not move.stored]
+    moved = [values(move) for move in moves if move.stored and move.new != move.old]
+    if new:
+        session.execute(_NEW_VALUE, new)
+    if moved:
+        session.execute(_MOVED_VALUE, moved)
+
+
+_USER_METRIC = cast(Table, UserMetric.__table__)
+_USER_BADGE = cast(Table, UserBadge.__table__)
+_CATALOG_WITH_VALUES = (
+    select(
+        Metric.id.label("metric_id"),
+        Metric.code,
+        Badge.id.label("badge_id"),
+        Badge.level,
+        Badge.threshold,
+        Badge.name,
+        Badge.achieved_description,
+        Badge.icon,
+        UserMetric.value,
+    )
+    .join(Badge, Badge.metric_id == Metric.id)
+    .outerjoin(
+        UserMetric,
+        (UserMetric.metric_id == Metric.id) & (UserMetric.user_id == bindparam("user_id")),
+    )
+    .where(Metric.code.in_(bindparam("codes", expanding=True)))
+    .order_by(Metric.id, Badge.level)
+)
+_NEW_VALUE = insert(_USER_METRIC).values(
+    user_id=bindparam("b_user_id"),
+    metric_id=bindparam("b_metric_id"),
+    value=bindparam("b_value"),
+    updated_at=bindparam("b_at"),
+)
+_MOVED_VALUE = (
+    update(_USER_METRIC)
+    .where(
+        _USER_METRIC.c.user_id == bindparam("b_user_id"),
+        _USER_METRIC.c.metric_id == bindparam("b_metric_id"),
+    )
+    .values(value=bindparam("b_value"), updated_at=bindparam("b_at"))
+)
+
+
+def _moved(old: int, change: Change) -> int:
+    return old + change.add if change.set_to is None else change.set_to
 
 
 def _award(
-    session: Session, user_id: int, reached: list[tuple[Metric, Badge]], now: datetime
+    session: Session, user_id: int, reached: list[AwardedBadge], now: datetime
 ) -> list[AwardedBadge]:
     """Award the badges reached that the learner does not hold yet (a gauge that fell and rose
     again reaches a badge it already won)."""
@@ -86,45 +158,17 @@ def _award(
         session.scalars(
             select(UserBadge.badge_id).where(
                 UserBadge.user_id == user_id,
-                UserBadge.badge_id.in_([badge.id for _, badge in reached]),
+                UserBadge.badge_id.in_([badge.badge_id for badge in reached]),
             )
         )
     )
-    awarded = []
-    for metric, badge in reached:
-        if badge.id in owned:
-            continue
-        session.add(UserBadge(user_id=user_id, badge_id=badge.id, achieved_at=now))
-        awarded.append(
-            AwardedBadge(
-                badge.id,
-                metric.code,
-                badge.level,
-                badge.name,
-                badge.achieved_description,
-                badge.icon,
-            )
+    awarded = [badge for badge in reached if badge.badge_id not in owned]
+    if awarded:
+        session.execute(
+            insert(_USER_BADGE),
+            [{"user_id": user_id, "badge_id": b.badge_id, "achieved_at": now} for b in awarded],
         )
     return awarded
-
-
-def _move(
-    session: Session,
-    user_id: int,
-    metric: Metric,
-    row: UserMetric | None,
-    change: Change,
-    now: datetime,
-) -> tuple[int, int]:
-    """Write the metric's new value; (old, new)."""
-    if row is None:
-        row = UserMetric(user_id=user_id, metric_id=metric.id, value=0, updated_at=now)
-        session.add(row)
-    old = row.value
-    new = old + change.add if change.set_to is None else change.set_to
-    if new != old:
-        row.value, row.updated_at = new, now
-    return old, new
 
 
 # ---- what moves metrics ----------------------------------------------------------------------
