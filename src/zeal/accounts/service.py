@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,13 +181,18 @@ def open_session(session: Session, ctx: Context, user: User) -> tuple[str, Sessi
     return token, row
 
 
+# Built once: every signed-in request runs it, and building a statement costs as much as
+# running a small one.
+_SIGNED_IN = (
+    select(SessionToken, User)
+    .join(User, User.id == SessionToken.user_id)
+    .where(SessionToken.token_hash == bindparam("token_hash"))
+)
+
+
 def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, SessionToken]:
     """The learner a session token signs in, and the token: one query on every request."""
-    found = session.execute(
-        select(SessionToken, User)
-        .join(User, User.id == SessionToken.user_id)
-        .where(SessionToken.token_hash == tokens.digest(token))
-    ).first()
+    found = session.execute(_SIGNED_IN, {"token_hash": tokens.digest(token)}).first()
     if found is None:
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
     row, user = found
@@ -317,8 +322,11 @@ def create_api_key(session: Session, ctx: Context, *, name: str) -> tuple[str, A
     return secret, row
 
 
+_API_KEY = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+
+
 def api_key_for(session: Session, secret: str) -> ApiKey:
-    row = session.scalar(select(ApiKey).where(ApiKey.key_hash == tokens.digest(secret)))
+    row = session.scalar(_API_KEY, {"key_hash": tokens.digest(secret)})
     if row is None or row.revoked_at is not None:
         raise InvalidApiKey("The X-API-Key header holds no active platform key.")
     return row
