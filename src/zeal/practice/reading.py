@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.clock import local_date
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.models import PracticeDay, UserLanguage
+from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, UserLanguage
 from zeal.practice.streaks import current_streak
 
 MAX_LEDGER_SPAN_DAYS = 366
@@ -29,8 +30,23 @@ class StreakView:
     practice_seconds_today: int
 
 
+class StoredStreak(Protocol):
+    """A language's streak as `user_language` keeps it (a row or its ORM object)."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def daily_streak(self) -> int: ...
+    @property
+    def max_streak(self) -> int: ...
+    @property
+    def max_streak_date(self) -> date | None: ...
+    @property
+    def last_practice_date(self) -> date | None: ...
+
+
 def streak_view(
-    ul: UserLanguage, today: date, *, practiced_today: bool, seconds_today: int
+    ul: StoredStreak, today: date, *, practiced_today: bool, seconds_today: int
 ) -> StreakView:
     return StreakView(
         language=ul.language,
@@ -54,33 +70,53 @@ def todays(users: list[User], now: datetime) -> dict[int, date]:
 
 
 def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[StreakView]]:
-    """Each learner's streaks as seen on their own today (by id); two queries for any number."""
+    """Each learner's streaks as seen on their own today (by id); one query for any number."""
     if not todays:
         return {}
-    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id.in_(todays))).all()
-    today_rows = {
-        (row.user_id, row.language): row
-        for row in session.scalars(
-            select(PracticeDay).where(
-                PracticeDay.user_id.in_(todays), PracticeDay.day.in_(set(todays.values()))
+    rows = session.execute(
+        _STREAKS_WITH_DAYS, {"user_ids": list(todays), "days": list(set(todays.values()))}
+    )
+    found: dict[tuple[int, str], StreakView] = {}
+    for row in rows:
+        # A language comes once per distinct today among the learners; keep its own today's.
+        today = todays[row.user_id]
+        own_day = row.day == today
+        if own_day or (row.user_id, row.language) not in found:
+            found[row.user_id, row.language] = streak_view(
+                row,
+                today,
+                practiced_today=own_day and bool(row.counts_for_streak),
+                seconds_today=sum(row._mapping[c] for c in SECONDS_COLUMNS) if own_day else 0,
             )
-        )
-        if row.day == todays[row.user_id]
-    }
     views: dict[int, list[StreakView]] = {user_id: [] for user_id in todays}
-    for ul in languages:
-        row = today_rows.get((ul.user_id, ul.language))
-        views[ul.user_id].append(
-            streak_view(
-                ul,
-                todays[ul.user_id],
-                practiced_today=bool(row and row.counts_for_streak),
-                seconds_today=row.practice_seconds if row else 0,
-            )
-        )
+    for (user_id, _), view in found.items():
+        views[user_id].append(view)
     for user_views in views.values():
         user_views.sort(key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
     return views
+
+
+_DAY = cast(Table, PracticeDay.__table__)
+_STREAKS_WITH_DAYS = (
+    select(
+        UserLanguage.user_id,
+        UserLanguage.language,
+        UserLanguage.daily_streak,
+        UserLanguage.max_streak,
+        UserLanguage.max_streak_date,
+        UserLanguage.last_practice_date,
+        _DAY.c.day,
+        _DAY.c.counts_for_streak,
+        *(_DAY.c[column] for column in SECONDS_COLUMNS),
+    )
+    .outerjoin(
+        _DAY,
+        (_DAY.c.user_id == UserLanguage.user_id)
+        & (_DAY.c.language == UserLanguage.language)
+        & _DAY.c.day.in_(bindparam("days", expanding=True)),
+    )
+    .where(UserLanguage.user_id.in_(bindparam("user_ids", expanding=True)))
+)
 
 
 @dataclass(frozen=True)
