@@ -113,9 +113,9 @@ def run_wrk(wrk: str, name: str, url: str, args: argparse.Namespace, **env: str)
 
 
 @contextmanager
-def hello_server() -> Iterator[str]:
+def hello_server(workers: int = 1) -> Iterator[str]:
     port = common.free_port()
-    command = [sys.executable, "-m", "bench.hello", "--port", str(port)]
+    command = [sys.executable, "-m", "bench.hello", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

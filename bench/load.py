@@ -21,6 +21,9 @@ against two server processes, then a check that nothing was lost or miscounted.
    request goes to a worker that is free to accept. 12 clients keep both workers busy; past ~10
    requests at once per process the server's database pool (10 per process) overflows and opens
    and closes PostgreSQL sessions, which the CPU line counts.
+   Then the bare stack (`bench.hello` on as many processes) under the same clients, for up to
+   20 s: the run's rate is reported as a ratio to it, and each server process's resident
+   memory (RSS) after the run.
 3. Checks, before and after the workload: every `user_language` row in the database equals its
    ledger (gaps and islands in SQL), and so do the friend streaks of up to 500 learners (after
    the run: learners who practised in it); after it, every acknowledged event is stored exactly
@@ -57,6 +60,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench import common
+from bench.compare import hello_server
 from zeal.accounts import avatars, tokens, usernames
 from zeal.badges.catch_up import ledger_counters
 from zeal.clock import local_date
@@ -65,8 +69,7 @@ from zeal.config import Settings
 from zeal.db import normalise_url
 from zeal.friends.models import pair_key
 from zeal.leaderboards.service import board_metrics
-from zeal.practice import activities
-from zeal.practice.models import PracticeDay
+from zeal.practice import recording
 from zeal.practice.streaks import current_streak
 
 DATABASE = "zeal_bench_load"
@@ -323,7 +326,7 @@ class DayPool:
     def make(cls, rng: random.Random, min_seconds: int) -> "DayPool":
         templates = [_day_template(rng) for _ in range(POOL)]
         # The server's own rule decides whether a day counts for the streak.
-        counts = [activities.meets_minimum(PracticeDay(**t), min_seconds) for t in templates]
+        counts = [recording.meets_minimum(t, min_seconds) for t in templates]
         tails = [
             _line("t" if counted else "f", *(t[c] for c in DAY_COLUMNS[4:]))[:-1]
             for t, counted in zip(templates, counts, strict=True)
@@ -836,6 +839,24 @@ async def drive(
         return tally, time.perf_counter() - started
 
 
+async def drive_hello(base: str, clients: int, seconds: float, *, keep_alive: bool) -> float:
+    """The bare stack's rate (req/s) under the same clients: what the ratio is taken to."""
+    kept = clients if keep_alive else 0
+    limits = httpx2.Limits(max_connections=clients, max_keepalive_connections=kept)
+    answered = 0
+
+    async def loop(http: httpx2.AsyncClient, stop: float) -> None:
+        nonlocal answered
+        while time.perf_counter() < stop:
+            (await http.get("/")).raise_for_status()
+            answered += 1
+
+    async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=REQUEST_TIMEOUT) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(loop(http, started + seconds) for _ in range(clients)))
+        return answered / (time.perf_counter() - started)
+
+
 def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
     """On uvloop when it is installed: the client shares the cores with the server."""
     try:
@@ -876,6 +897,16 @@ def _descendants(root: int) -> list[int]:
             found.append(child)
             stack.append(child)
     return found
+
+
+def _rss_mb(pid: int) -> float:
+    """A process's resident memory now (VmRSS), in MB; 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kb = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return int(kb) / 1024
 
 
 def _machine_seconds() -> float:
@@ -925,6 +956,7 @@ class CpuMeter:
             opened = _scalar(conn, SESSIONS, {}) - self.sessions - 2
         database = _cpu_seconds(pid for (pid,) in pids)
         rest = machine - client - server - database
+        memory = " + ".join(f"{_rss_mb(pid):.0f}" for pid in self.server)
 
         def share(seconds: float) -> str:
             return f"{seconds / elapsed:.0%}"
@@ -934,7 +966,8 @@ class CpuMeter:
             f" = client {share(client)} + server processes {share(server)} "
             f"({' + '.join(share(s) for s in each)}) + PostgreSQL "
             f"backends {share(database)} ({len(pids)} connected at the end) + rest "
-            f"{share(rest)}; PostgreSQL sessions opened during the run: {opened:,}"
+            f"{share(rest)}; PostgreSQL sessions opened during the run: {opened:,}\n"
+            f"  memory after the run, resident (RSS) per server process: {memory} MB"
         )
 
 
@@ -1154,7 +1187,15 @@ def run_workload(url: str, callers: list[Caller], args: argparse.Namespace) -> T
         coroutine = drive(base, workload, args.clients, args.seconds, keep_alive=args.keep_alive)
         tally, elapsed = run_async(coroutine)
         cpu = meter.stop()
+    with hello_server(workers=SERVER_PROCESSES) as hello:
+        seconds = min(args.seconds, 20.0)
+        reference = run_async(drive_hello(hello, args.clients, seconds, keep_alive=args.keep_alive))
     report_workload(tally, elapsed, cpu)
+    rate = sum(tally.sent.values()) / elapsed
+    print(
+        f"  the bare stack (bench.hello, {SERVER_PROCESSES} processes, the same clients, "
+        f"{seconds:.0f} s): {reference:,.1f} req/s; this run's ratio to it: {rate / reference:.3f}"
+    )
     return tally
 
 

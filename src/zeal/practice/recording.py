@@ -275,10 +275,10 @@ def _practice_seconds(values: Mapping[str, Any]) -> int:
     return sum(int(values[column]) for column in SECONDS_COLUMNS)
 
 
-def _meets_minimum(values: Mapping[str, Any], ctx: Context) -> bool:
+def meets_minimum(values: Mapping[str, Any], min_daily_seconds: int) -> bool:
     """Whether the day counts for the streak: any practice when no minimum is set, else enough
     exercise, reading and listening time summed over the day's events."""
-    return values["events"] > 0 and _practice_seconds(values) >= ctx.settings.min_daily_seconds
+    return values["events"] > 0 and _practice_seconds(values) >= min_daily_seconds
 
 
 def _add_to_day(
@@ -291,7 +291,7 @@ def _add_to_day(
     key = {"user_id": user_id, "language": practice.language, "day": day}
     # A day this event opens is inserted counting when the event alone is enough; a day kept
     # already keeps its `counts_for_streak`, which then says how it stood before this event.
-    opens_counting = _meets_minimum(amounts, ctx)
+    opens_counting = meets_minimum(amounts, ctx.settings.min_daily_seconds)
     params = {**key, **amounts, "counts_for_streak": opens_counting}
     backend = session.get_bind().dialect.name
     statement = _day_upsert(backend, tuple(amounts), tuple(_PRACTICE_DAY.columns.keys()))
@@ -306,7 +306,7 @@ def _add_to_day(
         session.expire(loaded)
     if after["counts_for_streak"]:
         return after, after["events"] == 1  # ... counting since this event inserted it
-    if not _meets_minimum(after, ctx):
+    if not meets_minimum(after, ctx.settings.min_daily_seconds):
         return after, False
     session.execute(
         update(_PRACTICE_DAY)
