@@ -2,13 +2,13 @@
 
 import select
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
-from sqlalchemy.dialects import mysql
+from sqlalchemy import DateTime, Engine, Insert, MetaData, Table, create_engine, event, exc
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -184,6 +184,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert(
+    backend: str,
+    table: Table,
+    values: Mapping[str, Any],
+    keys: Sequence[str],
+    changes: Callable[[Any], Mapping[str, Any]],
+) -> Insert:
+    """INSERT `values`, or UPDATE the row already holding the same `keys` with `changes`,
+    given the row the INSERT proposed: one atomic statement on every backend (PostgreSQL and
+    SQLite: ON CONFLICT DO UPDATE; MariaDB: ON DUPLICATE KEY UPDATE, on the table's unique key)."""
+    if backend in ("mysql", "mariadb"):
+        on_duplicate = mysql.insert(table).values(values)
+        return on_duplicate.on_duplicate_key_update(changes(on_duplicate.inserted))
+    dialect = postgresql if backend == "postgresql" else sqlite
+    on_conflict: postgresql.Insert | sqlite.Insert = dialect.insert(table).values(values)
+    return on_conflict.on_conflict_do_update(
+        index_elements=list(keys), set_=changes(on_conflict.excluded)
+    )
 
 
 def writes(session: Session) -> bool:

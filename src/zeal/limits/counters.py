@@ -6,15 +6,14 @@ on it without talking to the others.
 
 import logging
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 import redis
-from sqlalchemy import Executable, delete, select
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import Executable, Table, delete, select
 from sqlalchemy.orm import Session
 
 from zeal.config import Settings
-from zeal.db import Database, writes
+from zeal.db import Database, upsert, writes
 from zeal.limits.models import LimitCounter
 
 log = logging.getLogger("zeal")
@@ -75,14 +74,9 @@ def _hit(session: Session, key: str, window: datetime) -> int:
 
 def _upsert(backend: str, key: str, window: datetime) -> Executable:
     values = {"name": key, "window_start": window, "hits": 1}
-    more = LimitCounter.hits + 1
-    if backend in ("mysql", "mariadb"):
-        return mysql.insert(LimitCounter).values(values).on_duplicate_key_update(hits=more)
-    insert = postgresql.insert if backend == "postgresql" else sqlite.insert
-    return (
-        insert(LimitCounter)
-        .values(values)
-        .on_conflict_do_update(index_elements=["name", "window_start"], set_={"hits": more})
+    table = cast(Table, LimitCounter.__table__)
+    return upsert(
+        backend, table, values, ["name", "window_start"], lambda _: {"hits": table.c.hits + 1}
     )
 
 

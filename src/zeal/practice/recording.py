@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Executable, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
@@ -25,6 +24,7 @@ from zeal.accounts.errors import UserNotFound
 from zeal.accounts.queries import Learner, lock_learner
 from zeal.clock import local_date, local_datetime
 from zeal.context import Context
+from zeal.db import upsert
 from zeal.errors import Invalid
 from zeal.practice import errors
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
@@ -249,7 +249,7 @@ def _day_values(session: Session, user_id: int, language: str, day: date) -> dic
     ).first()
     if row is not None:
         return dict(row._mapping)
-    return {"counts_for_streak": False, **_amounts(None)}
+    return {"counts_for_streak": False, **_zeros()}
 
 
 def _is_day(user_id: int, language: str, day: date) -> list[ColumnElement[bool]]:
@@ -257,17 +257,19 @@ def _is_day(user_id: int, language: str, day: date) -> list[ColumnElement[bool]]
     return [columns.user_id == user_id, columns.language == language, columns.day == day]
 
 
-def _amounts(practice: Practice | None) -> dict[str, int]:
-    """What one event adds to each column of its practice day, as the registry says (zeros
-    for no event)."""
-    amounts = {"events": 1 if practice else 0}
+def _zeros() -> dict[str, int]:
+    """A practice day's counters before any event: `events` and every registry column."""
+    return dict.fromkeys(["events", *(m.column for m in METRICS.booked() if m.column)], 0)
+
+
+def _amounts(practice: Practice) -> dict[str, int]:
+    """What one event adds to each counter of its practice day, as the registry says."""
+    amounts = _zeros()
+    amounts["events"] = 1
     for metric in METRICS.booked():
-        if metric.column:
-            amounts[metric.column] = (
-                metric.amount(practice.type, practice.outcome, practice.duration_seconds) or 0
-                if practice
-                else 0
-            )
+        amount = metric.amount(practice.type, practice.outcome, practice.duration_seconds)
+        if amount and metric.column:
+            amounts[metric.column] = amount
     return amounts
 
 
@@ -323,21 +325,16 @@ def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) 
     set of columns (a registry metric can add one)."""
     table = _PRACTICE_DAY
     names = ("user_id", "language", "day", "counts_for_streak", *added)
-    values: dict[str, Any] = {name: bindparam(name) for name in names}
+    statement = upsert(
+        backend,
+        table,
+        {name: bindparam(name) for name in names},
+        ["user_id", "language", "day"],
+        lambda proposed: {name: table.c[name] + proposed[name] for name in added},
+    )
     if backend in ("mysql", "mariadb"):
-        upsert = mysql.insert(table).values(values)
-        on_duplicate: Executable = upsert.on_duplicate_key_update(
-            {name: table.c[name] + upsert.inserted[name] for name in added}
-        )
-        return on_duplicate
-    insert_day: postgresql.Insert | sqlite.Insert = (
-        postgresql.insert(table) if backend == "postgresql" else sqlite.insert(table)
-    ).values(values)
-    on_conflict: Executable = insert_day.on_conflict_do_update(
-        index_elements=["user_id", "language", "day"],
-        set_={name: table.c[name] + insert_day.excluded[name] for name in added},
-    ).returning(*(table.c[name] for name in columns))
-    return on_conflict
+        return statement
+    return statement.returning(*(table.c[name] for name in columns))
 
 
 def _practised_in_another_language(
