@@ -22,6 +22,7 @@ from sqlalchemy import insert
 
 from bench.common import fresh_database, server, summary
 from bench.ingest import hammer
+from bench.leaderboards import rebuild_totals
 from zeal.accounts import avatars, usernames
 from zeal.accounts.models import User
 from zeal.db import Database
@@ -116,9 +117,7 @@ def load(url: str, n: int, per_learner: int) -> list[str]:
         for model, rows in tables:
             for start in range(0, len(rows), 20_000):
                 session.execute(insert(model), rows[start : start + 20_000])
-    if database.backend == "postgresql":
-        with database.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
+    rebuild_totals(database)
     database.dispose()
     return [row["username"] for row in people]
 

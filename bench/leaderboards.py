@@ -25,6 +25,7 @@ from zeal.cohorts.models import Cohort, CohortMember, Role, active_key
 from zeal.db import Database
 from zeal.friends.models import Friendship, pair_key
 from zeal.leaderboards.service import board_metrics
+from zeal.practice import totals
 from zeal.practice.models import PracticeDay, UserLanguage
 
 PASSWORD = "bench-password"
@@ -79,6 +80,15 @@ def _insert(database: Database, model: Any, rows: list[dict[str, Any]]) -> None:
             connection.exec_driver_sql("ANALYZE")
 
 
+def rebuild_totals(database: Database) -> None:
+    """The ledger was loaded around the events: sum it into the totals boards read."""
+    with database.transaction() as session:
+        totals.rebuild(session)
+    if database.backend == "postgresql":
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+
+
 def build(url: str, learners: int, friends: int, today: date) -> int:
     """Learners 1..n in one class (learner 1 is the viewer, learner n+1 teaches); the viewer
     is friends with learners 2..friends+1. Returns the class id."""
@@ -108,6 +118,7 @@ def build(url: str, learners: int, friends: int, today: date) -> int:
         for i in range(1, learners + 1)
     ])  # fmt: skip
     _insert(database, PracticeDay, _days(learners, today - timedelta(days=364), today, rng))
+    rebuild_totals(database)
     database.dispose()
     return 1
 
@@ -117,6 +128,7 @@ def double_history(url: str, learners: int, today: date) -> None:
     database = Database(url)
     older = _days(learners, today - timedelta(days=729), today - timedelta(days=365), rng)
     _insert(database, PracticeDay, older)
+    rebuild_totals(database)
     database.dispose()
 
 

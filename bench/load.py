@@ -66,10 +66,10 @@ from zeal.badges.catch_up import ledger_counters
 from zeal.clock import local_date
 from zeal.cohorts.models import LeaderboardNames, Role, active_key
 from zeal.config import Settings
-from zeal.db import normalise_url
+from zeal.db import normalise_url, one_transaction
 from zeal.friends.models import pair_key
 from zeal.leaderboards.service import board_metrics
-from zeal.practice import recording
+from zeal.practice import recording, totals
 from zeal.practice.streaks import current_streak
 
 DATABASE = "zeal_bench_load"
@@ -668,6 +668,8 @@ def build(url: str, n: int, sample: int, seed: int) -> list[Caller]:
         ledger = Ledger(calendar, DayPool.make(rng, minimum), rng)
         with step(f"practice_day (a year; min_daily_seconds={minimum})") as rows:
             rows.append(copy(conn, "practice_day", DAY_COLUMNS, ledger.lines(learners)))
+        with step("practice_total (the ledger summed for boards)"), one_transaction(url) as s:
+            totals.rebuild(s)
         shares = ", ".join(f"{name} {count / n:.0%}" for name, count in ledger.profiles.items())
         print(f"    learners: {shares}")
         with step("user_language (streaks from the ledger)") as rows:

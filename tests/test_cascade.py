@@ -35,6 +35,7 @@ def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None
         models.SessionToken: [models.SessionToken.user_id],
         models.PracticeEvent: [models.PracticeEvent.user_id],
         models.PracticeDay: [models.PracticeDay.user_id],
+        models.PracticeTotal: [models.PracticeTotal.user_id],
         models.UserLanguage: [models.UserLanguage.user_id],
         models.Friendship: [models.Friendship.user_low_id, models.Friendship.user_high_id],
         models.FriendRequest: [models.FriendRequest.sender_id, models.FriendRequest.receiver_id],

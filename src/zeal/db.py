@@ -7,7 +7,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, Insert, MetaData, Table, create_engine, event, exc
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Engine,
+    Insert,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    exc,
+)
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -76,7 +86,9 @@ def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> 
         return engine
     # An unreachable server must fail a request within the timeout (503), not hang it: libpq
     # waits forever by default. A `connect_timeout` in the URL itself wins.
-    connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": timeout_seconds}
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in parsed.query:
+        connect_args["connect_timeout"] = timeout_seconds
     # Read committed everywhere: after a learner's row is locked, every read sees what the
     # previous writer committed (MariaDB's default, repeatable read, would show a stale snapshot).
     engine = create_engine(
@@ -204,6 +216,16 @@ def upsert(
     return on_conflict.on_conflict_do_update(
         index_elements=list(keys), set_=changes(on_conflict.excluded)
     )
+
+
+def binary_order(backend: str, column: ColumnElement[str]) -> ColumnElement[str]:
+    """`column` compared byte by byte (as Python compares str), whatever the database's
+    collation: an ORDER BY whose order must not depend on the server's locale."""
+    if backend == "postgresql":
+        return column.collate("C")
+    if backend in ("mysql", "mariadb"):
+        return column.collate("utf8mb4_bin")
+    return column  # SQLite compares text with BINARY unless told otherwise
 
 
 def writes(session: Session) -> bool:

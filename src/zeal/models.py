@@ -5,7 +5,7 @@ from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.limits.models import LimitCounter
-from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.models import PracticeDay, PracticeEvent, PracticeTotal, UserLanguage
 
 __all__ = [
     "ApiKey",
@@ -19,6 +19,7 @@ __all__ = [
     "Metric",
     "PracticeDay",
     "PracticeEvent",
+    "PracticeTotal",
     "SessionToken",
     "User",
     "UserBadge",

@@ -1,5 +1,6 @@
 """Property: whatever learners do, in whatever order events arrive, the streak Zeal stores and
-shows equals the streak the practice-day ledger implies, and the ledger equals the events."""
+shows equals the streak the practice-day ledger implies, the ledger equals the events, and the
+totals boards read equal the ledger."""
 
 from collections import defaultdict
 from dataclasses import replace
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import START
 from tests.factories import PASSWORD, make_learner, sign_in_attempt
+from tests.practice.totals_oracle import stored_totals, totals_from_ledger
 from zeal.accounts.models import User
 from zeal.accounts.service import ProfileChange
 from zeal.clock import FixedClock, local_date
@@ -70,6 +72,8 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
         assert {(d.language, d.day): [d.events, d.practice_seconds] for d in ledger} == expected
         for day in ledger:
             assert day.counts_for_streak == (day.practice_seconds >= minimum)
+        # The totals boards read are the ledger summed by week, month and all time.
+        assert stored_totals(session, user_id) == totals_from_ledger(ledger)
 
         for language, ul in stored.items():
             derived = derive_streak(

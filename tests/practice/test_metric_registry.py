@@ -17,7 +17,7 @@ from zeal.db import Database
 from zeal.leaderboards.service import BoardRequest, friends_board
 from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.metrics import METRICS, Feed, Mechanism, MetricDefinition, Ranking, Unit
-from zeal.practice.models import PracticeDay
+from zeal.practice.models import PracticeDay, PracticeTotal
 
 HINTED = MetricDefinition(
     "hinted_exercises",
@@ -44,27 +44,31 @@ metrics:
 
 @pytest.fixture
 def hinted_exercises(catalog_edits: Database) -> Iterator[MetricDefinition]:
-    """The new metric: its declaration, its column (what its migration would add) and its
-    catalog levels; all gone again afterwards."""
+    """The new metric: its declaration, its columns (what its migration would add: one in the
+    ledger, one in the totals boards read) and its catalog levels; all gone again afterwards."""
     db = catalog_edits
-    table: Table = PracticeDay.__table__  # type: ignore[assignment]
-    column = Column(HINTED.column, Integer, nullable=False, default=0)
+    tables: list[Table] = [PracticeDay.__table__, PracticeTotal.__table__]  # type: ignore[list-item]
+    columns = [Column(HINTED.column, Integer, nullable=False, default=0) for _ in tables]
     with db.engine.begin() as connection:
-        connection.execute(
-            text(f"ALTER TABLE practice_day ADD COLUMN {HINTED.column} INTEGER NOT NULL DEFAULT 0")
-        )
-    table.append_column(column)
+        for table in tables:
+            column_sql = f"{HINTED.column} INTEGER NOT NULL DEFAULT 0"
+            connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column_sql}"))
+    for table, column in zip(tables, columns, strict=True):
+        table.append_column(column)
     try:
         with METRICS.extended(HINTED):
             with db.transaction() as session:
                 load(session, parse(LEVELS))
             yield HINTED
     finally:
-        table._columns.remove(column)  # only a test takes a column back out of a table
+        for table, column in zip(tables, columns, strict=True):
+            table._columns.remove(column)  # only a test takes a column back out of a table
         with db.transaction() as session:
+            session.execute(text("DELETE FROM practice_total"))
             session.execute(text("DELETE FROM practice_day"))
         with db.engine.begin() as connection:
-            connection.execute(text(f"ALTER TABLE practice_day DROP COLUMN {HINTED.column}"))
+            for table in tables:
+                connection.execute(text(f"ALTER TABLE {table.name} DROP COLUMN {HINTED.column}"))
 
 
 def test_a_new_metric_is_booked_ranked_and_awarded(

@@ -1,17 +1,31 @@
-"""Friends and cohort boards, summed from the practice-day ledger.
+"""Friends and cohort boards, read from the practice totals and the practice-day ledger.
 
-A board's cost is the members times the days in the period: it reads per-day aggregates, never
-raw events, in a fixed number of queries. Each member's days are their own local dates, so "this
-week" is Monday to Sunday in everyone's calendar, wherever they live. Who is on a board is
-decided as of the end of the period: friends then, members of the class then.
+A board of a calendar week, month or all time reads one practice total per member, whatever the
+history; a custom window sums the members' practice days in it. Either way it never reads raw
+events, and one query ranks everyone in SQL and returns only the rows shown. Each member's days
+are their own local dates, so "this week" is Monday to Sunday in everyone's calendar, wherever
+they live. Who is on a board is decided as of the end of the period: friends then, members of
+the class then.
 """
 
-from collections.abc import Sequence
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    Select,
+    Subquery,
+    Table,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -19,14 +33,16 @@ from zeal.clock import local_date, local_midnight
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.context import Context
+from zeal.db import binary_order
 from zeal.errors import Forbidden, Invalid
 from zeal.friends.models import Block, Friendship
 from zeal.leaderboards.periods import Period, resolve
+from zeal.practice import totals
 from zeal.practice.errors import LanguageUnknown
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS, MetricDefinition, Ranking
-from zeal.practice.models import PracticeDay, UserLanguage
-from zeal.practice.streaks import current_streak
+from zeal.practice.models import PracticeDay, PracticeTotal, UserLanguage
+from zeal.practice.streaks import ONE_DAY
 
 MAX_LIMIT = 200
 
@@ -54,15 +70,6 @@ class BoardRequest:
     end: Any = None
     language: str | None = None
     limit: int = 50
-
-
-class Member(Protocol):
-    """A learner on a board, as ranked (only those shown are loaded in full)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,8 @@ def _blocked_with(user_id: int) -> Any:
 def cohort_board(
     session: Session, ctx: Context, viewer: User, cohort_id: int, request: BoardRequest
 ) -> Board:
-    """The class's students as of the end of the period (members only; the board must be on)."""
+    """The class's students as of the end of the period (members only; the board must be on).
+    Classmates in a blocked pair stay on the class board, but nameless to each other."""
     cohort, membership = cohorts_service.member_cohort(session, viewer, cohort_id)
     if not cohort.has_leaderboard:
         raise LeaderboardDisabled("The teacher has not turned this cohort's leaderboard on.")
@@ -131,20 +139,7 @@ def cohort_board(
     anonymous = (
         cohort.leaderboard_names == LeaderboardNames.ANONYMOUS and membership.role != Role.TEACHER
     )
-    # Classmates in a blocked pair stay on the class board, but nameless to each other.
-    blocked = set(
-        session.scalars(select(User.id).where(User.id.in_(members), _blocked_with(viewer.id)))
-    )
-    return _board(
-        session,
-        ctx,
-        viewer,
-        request,
-        period,
-        members,
-        hide_others=anonymous,
-        hidden_ids=blocked,
-    )
+    return _board(session, ctx, viewer, request, period, members, hide_others=anonymous)
 
 
 def _board(
@@ -156,38 +151,67 @@ def _board(
     members: Select[int],
     *,
     hide_others: bool,
-    hidden_ids: frozenset[int] | set[int] = frozenset(),
 ) -> Board:
-    """`members` selects the ids of the learners on the board. Values are read joined to it in
-    SQL (never a list of every id: SQL parsed and planned anew each time), everyone is ranked
-    from lean rows, and only the learners shown are loaded in full."""
+    """`members` selects the ids of the learners on the board. One query ranks them all in SQL
+    (values joined to `members`, never a list of every id) and returns only the rows shown,
+    with the learners' display columns: the work in Python is the same for 5 members or 5,000."""
     metric = _metric(request.metric)
-    population = session.execute(
-        select(User.id, User.username_key, User.timezone).where(User.id.in_(members))
-    ).all()
-    values = _values(session, ctx, request, metric, period, population, members)
-    ordered = sorted(population, key=lambda u: (-values.get(u.id, 0), u.username_key))
-    ranked: list[tuple[int, int, int]] = []  # (rank, user id, value)
-    for position, member in enumerate(ordered, start=1):
-        value = values.get(member.id, 0)
-        rank = position if not ranked or value != ranked[-1][2] else ranked[-1][0]  # 1, 2, 2, 4
-        ranked.append((rank, member.id, value))
+    values = _values(session, ctx, request, metric, period, members).subquery()
     limit = max(1, min(request.limit, MAX_LIMIT))
-    shown = ranked[:limit] + [r for r in ranked[limit:] if r[1] == viewer.id]  # always yours
-    users = _users(session, [user_id for _, user_id, _ in shown])
-    friends = _friends_of(session, viewer)
-    rows = [
-        Row(rank, users[user_id], value, user_id == viewer.id, user_id in friends,
-            (hide_others and user_id != viewer.id) or user_id in hidden_ids)
-        for rank, user_id, value in shown
-    ]  # fmt: skip
-    return Board(metric, period, request.language, len(ranked), rows)
+    ranked = _ranked(session, values, members)
+    me = viewer.id
+    shown = (
+        select(User, ranked.c.rank, ranked.c.value, ranked.c.total, _is_friend(me), _blocked(me))
+        .join(ranked, ranked.c.user_id == User.id)
+        .where(or_(ranked.c.position <= limit, User.id == me))  # your own row always
+        .order_by(ranked.c.position)
+    )
+    rows, on_board = [], 0
+    for user, rank, value, total, is_friend, blocked in session.execute(shown):
+        hidden = (hide_others and user.id != me) or bool(blocked)
+        rows.append(Row(rank, user, int(value), user.id == me, bool(is_friend), hidden))
+        on_board = total
+    return Board(metric, period, request.language, on_board, rows)
 
 
-def _users(session: Session, ids: list[int]) -> dict[int, User]:
-    if not ids:
-        return {}
-    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(ids)))}
+def _ranked(session: Session, values: Subquery, members: Select[int]) -> Subquery:
+    """Every member with their value, rank (ties share one: 1, 2, 2, 4), position (by value,
+    then username, byte by byte as Python would sort) and how many are on the board."""
+    value = func.coalesce(values.c.value, 0)
+    name = binary_order(session.get_bind().dialect.name, User.__table__.c.username_key)
+    return (
+        select(
+            User.id.label("user_id"),
+            value.label("value"),
+            func.rank().over(order_by=value.desc()).label("rank"),
+            func.row_number().over(order_by=(value.desc(), name)).label("position"),
+            func.count().over().label("total"),
+        )
+        .select_from(User)
+        .outerjoin(values, values.c.user_id == User.id)
+        .where(User.id.in_(members))
+        .subquery()
+    )
+
+
+def _is_friend(viewer_id: int) -> Any:
+    """In the board's query: whether the row's learner is the viewer's friend now."""
+    return (
+        exists()
+        .where(
+            Friendship.active_pair.is_not(None),
+            or_(
+                and_(Friendship.user_low_id == viewer_id, Friendship.user_high_id == User.id),
+                and_(Friendship.user_high_id == viewer_id, Friendship.user_low_id == User.id),
+            ),
+        )
+        .label("is_friend")
+    )
+
+
+def _blocked(viewer_id: int) -> Any:
+    """In the board's query: a block between the viewer and the row's learner."""
+    return _blocked_with(viewer_id).label("blocked")
 
 
 def _metric(code: str) -> MetricDefinition:
@@ -203,52 +227,70 @@ def _values(
     request: BoardRequest,
     metric: MetricDefinition,
     period: Period,
-    users: Sequence[Member],
     members: Select[int],
-) -> dict[int, int]:
-    if not users:
-        return {}
+) -> Select[Any]:
+    """(user_id, value) for the members with a value: one practice total each when the period
+    is a calendar week, month or all time, else their practice days summed."""
     if metric.ranking is Ranking.STREAK:
-        return _streaks(session, ctx, request, users, members)
-    table = PracticeDay.__table__
-    measure: Any = func.count(func.distinct(table.c.day))
+        return _streaks(session, ctx, request, members)
+    covered = totals.covering(period.start, period.end)
+    if covered is not None:
+        span, starts_on = covered
+        column = _TOTAL.c.days if metric.ranking is Ranking.DAYS else _TOTAL.c[str(metric.column)]
+        return select(_TOTAL.c.user_id, column.label("value")).where(
+            _TOTAL.c.user_id.in_(members),
+            _TOTAL.c.language == (request.language or totals.ALL_LANGUAGES),
+            _TOTAL.c.span == span.value,
+            _TOTAL.c.starts_on == starts_on,
+        )
+    day = _DAY.c.day
+    measure: Any = func.count(func.distinct(day))
     if metric.ranking is Ranking.SUM:
-        measure = func.sum(table.c[str(metric.column)])
-    query: Select[Any] = (
-        select(table.c.user_id, measure)
-        .where(table.c.user_id.in_(members))
-        .group_by(table.c.user_id)
+        measure = func.sum(_DAY.c[str(metric.column)])
+    query = (
+        select(_DAY.c.user_id, measure.label("value"))
+        .where(_DAY.c.user_id.in_(members), day >= period.start, day <= period.end)
+        .group_by(_DAY.c.user_id)
     )
-    if period.start is not None:
-        query = query.where(table.c.day >= period.start, table.c.day <= period.end)
     if request.language is not None:
-        query = query.where(table.c.language == request.language)
-    return {user_id: int(total or 0) for user_id, total in session.execute(query)}
+        query = query.where(_DAY.c.language == request.language)
+    return query
+
+
+@dataclass(frozen=True)
+class _Zone:
+    timezone: str
 
 
 def _streaks(
-    session: Session,
-    ctx: Context,
-    request: BoardRequest,
-    users: Sequence[Member],
-    members: Select[int],
-) -> dict[int, int]:
-    """The current daily streak, best language (or the one asked for), on each learner's today."""
+    session: Session, ctx: Context, request: BoardRequest, members: Select[int]
+) -> Select[Any]:
+    """The current daily streak, best language (or the one asked for), on each learner's
+    today: alive while its last day is that learner's yesterday or later. The members' zones
+    fall on at most three local dates at any instant, so "yesterday" is one CASE over them."""
     now = ctx.clock.now()
-    todays = {user.id: local_date(user, now) for user in users}
-    query = select(UserLanguage).where(UserLanguage.user_id.in_(members))
-    if request.language is not None:
-        query = query.where(UserLanguage.language == request.language)
-    best: dict[int, int] = {}
-    for ul in session.scalars(query):
-        alive = current_streak(ul.daily_streak, ul.last_practice_date, todays[ul.user_id])
-        best[ul.user_id] = max(best.get(ul.user_id, 0), alive)
-    return best
-
-
-def _friends_of(session: Session, viewer: User) -> set[int]:
-    """The viewer's friends now (a board marks them, whoever else is on it)."""
-    query = select(Friendship.other_side(viewer.id)).where(
-        Friendship.of_learner(viewer.id), Friendship.active_pair.is_not(None)
+    zones = session.scalars(select(User.timezone).where(User.id.in_(members)).distinct())
+    by_yesterday: dict[date, list[str]] = defaultdict(list)
+    for zone in zones:
+        by_yesterday[local_date(_Zone(zone), now) - ONE_DAY].append(zone)
+    language = _LANGUAGE
+    if not by_yesterday:  # nobody on the board
+        return select(language.c.user_id, literal(0).label("value")).where(false())
+    yesterday = case(
+        *((User.timezone.in_(names), day) for day, names in sorted(by_yesterday.items()))
     )
-    return set(session.scalars(query))
+    alive = case((language.c.last_practice_date >= yesterday, language.c.daily_streak), else_=0)
+    query = (
+        select(language.c.user_id, func.max(alive).label("value"))
+        .join(User, User.id == language.c.user_id)
+        .where(language.c.user_id.in_(members))
+        .group_by(language.c.user_id)
+    )
+    if request.language is not None:
+        query = query.where(language.c.language == request.language)
+    return query
+
+
+_TOTAL = cast(Table, PracticeTotal.__table__)
+_DAY = cast(Table, PracticeDay.__table__)
+_LANGUAGE = cast(Table, UserLanguage.__table__)

@@ -73,13 +73,35 @@ class PracticeDay(Base):
         return sum(self.counter(column) for column in SECONDS_COLUMNS)
 
 
+class PracticeTotal(Base):
+    """One learner's practice days summed over a week, a month or all time, in one language or
+    in all of them (`language` "*"): what boards read, one row per member whatever the history.
+    Kept with the ledger on every event, in the same transaction (`practice.totals`)."""
+
+    __tablename__ = "practice_total"
+    # A class board reads every member's row of one span: a range of this index.
+    __table_args__ = (
+        Index("ix_practice_total_span_starts_on", "span", "starts_on", "language", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    span: Mapped[str] = mapped_column(String(5), primary_key=True)  # week, month or all
+    # The Monday of the week, the first of the month, or 1970-01-01 for all time.
+    starts_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, default=0)  # distinct local days with practice
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    # The same registry columns as `practice_day`, summed.
+
+
 _BOOKED = METRICS.booked()
 # The time columns (exercise, reading, listening): their sum is a day's practice time.
 SECONDS_COLUMNS = [m.column for m in _BOOKED if m.column and m.unit is Unit.SECONDS]
 for _metric in _BOOKED:
     # Declarative classes take columns added after the class statement (SQLAlchemy's
     # "appending additional columns"), so the registry is the one list of them.
-    setattr(PracticeDay, str(_metric.column), mapped_column(Integer, default=0, nullable=False))
+    for _table in (PracticeDay, PracticeTotal):
+        setattr(_table, str(_metric.column), mapped_column(Integer, default=0, nullable=False))
 
 
 class UserLanguage(Base):

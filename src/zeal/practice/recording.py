@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, func, insert, select, update
+from sqlalchemy import Executable, Table, bindparam, case, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
@@ -26,7 +26,7 @@ from zeal.clock import local_date, local_datetime
 from zeal.context import Context
 from zeal.db import upsert
 from zeal.errors import Invalid
-from zeal.practice import errors
+from zeal.practice import errors, totals
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.daily_streaks import extend_streak
 from zeal.practice.languages import LANGUAGES
@@ -141,11 +141,18 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     day = local_date(user, attempt.occurred_at)
     today = local_date(user, ctx.clock.now())
     user_language = _user_language(session, ctx, user.id, practice.language)
-    after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day)
-    new_date = False
+    amounts = _amounts(practice)
+    after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day, amounts)
+    new_day = after["events"] == 1  # this event inserted the language-day
+    others = _Others(False, False)
+    if new_day or new_streak_day:
+        others = _other_languages(session, user.id, practice.language, day)
     if new_streak_day:
         extend_streak(session, user_language, day)
-        new_date = not _practised_in_another_language(session, user.id, practice.language, day)
+    new_date = new_day and not others.practised
+    totals.add(
+        session, user.id, practice.language, day, amounts, new_day=new_day, new_date=new_date
+    )
     today_values = (
         after if day == today else _day_values(session, user.id, practice.language, today)
     )
@@ -156,7 +163,8 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
         seconds_today=_practice_seconds(today_values),
     )
     hour = local_datetime(user, attempt.occurred_at).hour
-    return Booking(attempt, day, today, hour, new_streak_day, new_date, streak)
+    counts_new_date = new_streak_day and not others.counting
+    return Booking(attempt, day, today, hour, new_streak_day, counts_new_date, streak)
 
 
 def keep(
@@ -284,12 +292,16 @@ def meets_minimum(values: Mapping[str, Any], min_daily_seconds: int) -> bool:
 
 
 def _add_to_day(
-    session: Session, ctx: Context, user_id: int, practice: Practice, day: date
+    session: Session,
+    ctx: Context,
+    user_id: int,
+    practice: Practice,
+    day: date,
+    amounts: dict[str, int],
 ) -> tuple[dict[str, Any], bool]:
-    """Book the event on its practice day in one upsert (with the day's values back, where the
-    database can return them); the day's values after it, and whether the day just began to
-    count for the streak."""
-    amounts = _amounts(practice)
+    """Book the event's `amounts` on its practice day in one upsert (with the day's values
+    back, where the database can return them); the day's values after it, and whether the day
+    just began to count for the streak."""
     key = {"user_id": user_id, "language": practice.language, "day": day}
     # A day this event opens is inserted counting when the event alone is enough; a day kept
     # already keeps its `counts_for_streak`, which then says how it stood before this event.
@@ -337,20 +349,28 @@ def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) 
     return statement.returning(*(table.c[name] for name in columns))
 
 
-def _practised_in_another_language(
-    session: Session, user_id: int, language: str, day: date
-) -> bool:
-    other_language = session.scalar(
-        select(PracticeDay.language)
-        .where(
-            PracticeDay.user_id == user_id,
-            PracticeDay.day == day,
-            PracticeDay.language != language,
-            PracticeDay.counts_for_streak.is_(True),
-        )
-        .limit(1)
-    )
-    return other_language is not None
+@dataclass(frozen=True)
+class _Others:
+    """The learner's other languages on one date: any practice, and practice that counts."""
+
+    practised: bool
+    counting: bool
+
+
+def _other_languages(session: Session, user_id: int, language: str, day: date) -> _Others:
+    practised, counting = session.execute(_OTHER_LANGUAGES, {
+        "user_id": user_id, "language": language, "day": day
+    }).one()  # fmt: skip
+    return _Others(bool(practised), bool(counting))
+
+
+_OTHER_LANGUAGES = select(
+    func.count(), func.coalesce(func.max(case((_PRACTICE_DAY.c.counts_for_streak, 1), else_=0)), 0)
+).where(
+    _PRACTICE_DAY.c.user_id == bindparam("user_id"),
+    _PRACTICE_DAY.c.day == bindparam("day"),
+    _PRACTICE_DAY.c.language != bindparam("language"),
+)
 
 
 def _user_language(session: Session, ctx: Context, user_id: int, language: str) -> UserLanguage:

@@ -1,0 +1,156 @@
+"""Practice totals: the ledger summed per learner, language and week, month or all time.
+
+A board of a week, a month or all time reads one `practice_total` row per member, so its cost
+does not grow with the history (summing a year of practice days per member did). Every event
+adds its amounts to six rows in one statement: its language and all languages ("*"), each for
+the event's week (Monday first), month and all time; `days` counts distinct practice days, so
+a day's first event in a language adds one to that language's rows, and to the "*" rows only
+when no other language was practised that day. The learner's row lock serialises the writes.
+"""
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from zeal.db import upsert
+from zeal.practice.metrics import METRICS
+from zeal.practice.models import PracticeDay, PracticeTotal
+
+ALL_LANGUAGES = "*"
+ALL_TIME = date(1970, 1, 1)  # the `starts_on` of the all-time rows
+
+_TOTAL = cast(Table, PracticeTotal.__table__)
+_DAY = cast(Table, PracticeDay.__table__)
+
+
+class Span(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return (month_start(day) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def covering(start: date | None, end: date | None) -> tuple[Span, date] | None:
+    """The total that holds exactly the local dates `start`..`end` (None..None: all time): a
+    calendar week or month; None when the window is no such span."""
+    if start is None and end is None:
+        return Span.ALL, ALL_TIME
+    if start is None or end is None:
+        return None
+    if start == week_start(start) and end == start + timedelta(days=6):
+        return Span.WEEK, start
+    if start == month_start(start) and end == _month_end(start):
+        return Span.MONTH, start
+    return None
+
+
+def counted_columns() -> tuple[str, ...]:
+    """What a total sums: the events and every registry column of the practice day."""
+    return ("events", *(str(m.column) for m in METRICS.booked()))
+
+
+def add(
+    session: Session,
+    user_id: int,
+    language: str,
+    day: date,
+    amounts: Mapping[str, int],
+    *,
+    new_day: bool,
+    new_date: bool,
+) -> None:
+    """Add one event's `amounts` (every counted column) to its six totals. `new_day`: the
+    event opened its language-day; `new_date`: ... and no other language had that date."""
+    backend = session.get_bind().dialect.name
+    counted = counted_columns()
+    sums = {name: amounts.get(name, 0) for name in counted}
+    spans = ((Span.WEEK, week_start(day)), (Span.MONTH, month_start(day)), (Span.ALL, ALL_TIME))
+    rows = [
+        {**sums, "user_id": user_id, "language": key, "span": span.value, "starts_on": starts_on,
+         "days": int(days)}
+        for key, days in ((language, new_day), (ALL_LANGUAGES, new_date))
+        for span, starts_on in spans
+    ]  # fmt: skip
+    # One statement: the drivers send the six rows as one multi-row INSERT (SQLAlchemy's
+    # "insertmanyvalues", PyMySQL's executemany), compiled once.
+    session.execute(_add_statement(backend, counted), rows)
+
+
+@lru_cache(maxsize=32)
+def _add_statement(backend: str, counted: tuple[str, ...]) -> Executable:
+    """The upsert of one total, built once per backend and set of columns."""
+    names = ("user_id", "language", "span", "starts_on", "days", *counted)
+    added = ("days", *counted)
+    return upsert(
+        backend,
+        _TOTAL,
+        {name: bindparam(name) for name in names},
+        ["user_id", "language", "span", "starts_on"],
+        lambda proposed: {name: _TOTAL.c[name] + proposed[name] for name in added},
+    )
+
+
+def rebuild(session: Session) -> None:
+    """Every total again from the practice-day ledger (for data written around the events,
+    e.g. a benchmark's world loaded in bulk)."""
+    backend = session.get_bind().dialect.name
+    session.execute(delete(_TOTAL))
+    counted = counted_columns()
+    names = ["user_id", "language", "span", "starts_on", "days", *counted]
+    day = _DAY.c.day
+    for span, starts_on in (
+        (Span.WEEK, _week_start_sql(backend, day)),
+        (Span.MONTH, _month_start_sql(backend, day)),
+        (Span.ALL, literal(ALL_TIME, Date)),
+    ):
+        for language in (_DAY.c.language, literal(ALL_LANGUAGES)):
+            days = func.count() if language is _DAY.c.language else func.count(day.distinct())
+            sums = [func.sum(_DAY.c[name]) for name in counted]
+            query = select(_DAY.c.user_id, language, literal(span.value), starts_on, days, *sums)
+            keys = [_DAY.c.user_id, starts_on]
+            if language is _DAY.c.language:
+                keys.append(_DAY.c.language)
+            session.execute(insert(_TOTAL).from_select(names, query.group_by(*keys)))
+
+
+def _week_start_sql(backend: str, day: Any) -> ColumnElement[Any]:
+    if backend == "postgresql":
+        return func.date_trunc("week", day).cast(Date)
+    if backend in ("mysql", "mariadb"):
+        return func.subdate(day, func.weekday(day))
+    return func.date(day, "weekday 0", "-6 days")  # SQLite: the next Sunday (or this), less 6
+
+
+def _month_start_sql(backend: str, day: Any) -> ColumnElement[Any]:
+    if backend == "postgresql":
+        return func.date_trunc("month", day).cast(Date)
+    if backend in ("mysql", "mariadb"):
+        return func.subdate(day, func.dayofmonth(day) - 1)
+    return func.date(day, "start of month")
