@@ -89,6 +89,11 @@ def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> 
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = timeout_seconds
+    if backend == "postgresql" and "options" not in parsed.query:
+        # psycopg prepares a statement after five runs, and PostgreSQL may then plan it once
+        # for any parameters: a board's generic plan ran 10-15x slower than the plan for its
+        # own week and class. Planning each run costs far less than such a plan.
+        connect_args["options"] = "-c plan_cache_mode=force_custom_plan"
     # Read committed everywhere: after a learner's row is locked, every read sees what the
     # previous writer committed (MariaDB's default, repeatable read, would show a stale snapshot).
     engine = create_engine(
