@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Engine,
     Insert,
     MetaData,
+    SelectBase,
     Table,
     create_engine,
     event,
@@ -206,20 +207,31 @@ class Database:
 def upsert(
     backend: str,
     table: Table,
-    values: Mapping[str, Any],
+    values: Mapping[str, Any] | tuple[Sequence[str], SelectBase],
     keys: Sequence[str],
     changes: Callable[[Any], Mapping[str, Any]],
 ) -> Insert:
-    """INSERT `values`, or UPDATE the row already holding the same `keys` with `changes`,
-    given the row the INSERT proposed: one atomic statement on every backend (PostgreSQL and
-    SQLite: ON CONFLICT DO UPDATE; MariaDB: ON DUPLICATE KEY UPDATE, on the table's unique key)."""
+    """INSERT `values` (one row, or column names and a SELECT of rows), or UPDATE the row
+    already holding the same `keys` with `changes`, given the row the INSERT proposed: one
+    atomic statement on every backend (PostgreSQL and SQLite: ON CONFLICT DO UPDATE; MariaDB:
+    ON DUPLICATE KEY UPDATE, on the table's unique key)."""
+
+    def filled(statement: Any) -> Any:
+        if isinstance(values, tuple):
+            names, rows = values
+            return statement.from_select(names, rows)
+        return statement.values(values)
+
     if backend in ("mysql", "mariadb"):
-        on_duplicate = mysql.insert(table).values(values)
-        return on_duplicate.on_duplicate_key_update(changes(on_duplicate.inserted))
+        on_duplicate = filled(mysql.insert(table))
+        return cast(Insert, on_duplicate.on_duplicate_key_update(changes(on_duplicate.inserted)))
     dialect = postgresql if backend == "postgresql" else sqlite
-    on_conflict: postgresql.Insert | sqlite.Insert = dialect.insert(table).values(values)
-    return on_conflict.on_conflict_do_update(
-        index_elements=list(keys), set_=changes(on_conflict.excluded)
+    on_conflict = filled(dialect.insert(table))
+    return cast(
+        Insert,
+        on_conflict.on_conflict_do_update(
+            index_elements=list(keys), set_=changes(on_conflict.excluded)
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Executable,
+    Select,
     Table,
     bindparam,
     delete,
@@ -25,6 +26,8 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    true,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -90,28 +93,45 @@ def add(
     event opened its language-day; `new_date`: ... and no other language had that date."""
     backend = session.get_bind().dialect.name
     counted = counted_columns()
-    sums = {name: amounts.get(name, 0) for name in counted}
-    spans = ((Span.WEEK, week_start(day)), (Span.MONTH, month_start(day)), (Span.ALL, ALL_TIME))
-    rows = [
-        {**sums, "user_id": user_id, "language": key, "span": span.value, "starts_on": starts_on,
-         "days": int(days)}
-        for key, days in ((language, new_day), (ALL_LANGUAGES, new_date))
-        for span, starts_on in spans
-    ]  # fmt: skip
-    # One statement: the drivers send the six rows as one multi-row INSERT (SQLAlchemy's
-    # "insertmanyvalues", PyMySQL's executemany), compiled once.
-    session.execute(_add_statement(backend, counted), rows)
+    params = {
+        **{name: amounts.get(name, 0) for name in counted},
+        "user_id": user_id,
+        "language": language,
+        "week": week_start(day),
+        "month": month_start(day),
+        "new_day": int(new_day),
+        "new_date": int(new_date),
+    }
+    session.execute(_add_statement(backend, counted), params)
 
 
 @lru_cache(maxsize=32)
 def _add_statement(backend: str, counted: tuple[str, ...]) -> Executable:
-    """The upsert of one total, built once per backend and set of columns."""
+    """One upsert of the six rows, from a SELECT of them (one statement, compiled once per
+    backend and set of columns; a multi-row VALUES would be compiled anew for every event)."""
+    rows: list[Select[Any]] = []
+    for language, days in (
+        (bindparam("language"), "new_day"),
+        (literal(ALL_LANGUAGES), "new_date"),
+    ):
+        for span, starts_on in (
+            (Span.WEEK, bindparam("week", type_=Date)),
+            (Span.MONTH, bindparam("month", type_=Date)),
+            (Span.ALL, literal(ALL_TIME, Date)),
+        ):
+            columns: list[Any] = [
+                bindparam("user_id"), language, literal(span.value), starts_on, bindparam(days),
+                *(bindparam(name) for name in counted),
+            ]  # fmt: skip
+            row = select(*columns)
+            # SQLite reads "SELECT .. ON CONFLICT" as a join's ON without a WHERE first.
+            rows.append(row.where(true()) if backend == "sqlite" else row)
     names = ("user_id", "language", "span", "starts_on", "days", *counted)
     added = ("days", *counted)
     return upsert(
         backend,
         _TOTAL,
-        {name: bindparam(name) for name in names},
+        (names, union_all(*rows)),
         ["user_id", "language", "span", "starts_on"],
         lambda proposed: {name: _TOTAL.c[name] + proposed[name] for name in added},
     )
