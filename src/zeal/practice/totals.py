@@ -139,7 +139,7 @@ def _add_statement(backend: str, counted: tuple[str, ...]) -> Executable:
 
 def rebuild(session: Session) -> None:
     """Every total again from the practice-day ledger (for data written around the events,
-    e.g. a benchmark's world loaded in bulk)."""
+    e.g. a benchmark's world loaded in bulk), span by span."""
     backend = session.get_bind().dialect.name
     session.execute(delete(_TOTAL))
     counted = counted_columns()
@@ -154,10 +154,13 @@ def rebuild(session: Session) -> None:
             days = func.count() if language is _DAY.c.language else func.count(day.distinct())
             sums = [func.sum(_DAY.c[name]) for name in counted]
             query = select(_DAY.c.user_id, language, literal(span.value), starts_on, days, *sums)
-            keys = [_DAY.c.user_id, starts_on]
+            keys = [starts_on, _DAY.c.user_id]
             if language is _DAY.c.language:
-                keys.append(_DAY.c.language)
-            session.execute(insert(_TOTAL).from_select(names, query.group_by(*keys)))
+                keys.insert(1, _DAY.c.language)
+            # In the order boards read them: one span's rows together, as a live system
+            # writes them (a week's rows in that week), not scattered learner by learner.
+            rows = query.group_by(*keys).order_by(*keys)
+            session.execute(insert(_TOTAL).from_select(names, rows))
 
 
 def _week_start_sql(backend: str, day: Any) -> ColumnElement[Any]:
