@@ -194,6 +194,12 @@ class Database:
         when it is first used."""
         return write and self._sqlite_writer is not None
 
+    def ends_without_io(self, *, write: bool) -> bool:
+        """Whether leaving `transaction(write=write)` sends nothing to the database: a
+        PostgreSQL read, in autocommit, has no transaction to commit, and the pool's reset
+        (a ROLLBACK) is skipped by psycopg on an idle connection. Such an end needs no thread."""
+        return not write and self.backend == "postgresql"
+
     def ping(self) -> None:
         """One round trip to the database (the health check): a bare connection, as a reading
         request would get one, without the cost of a session."""

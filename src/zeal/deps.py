@@ -56,7 +56,8 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
     Async, so the request costs one trip to the threadpool less: a session reaches the
     database only when it is first used (in the endpoint's thread), so opening it here
-    blocks nothing. Ending it can wait on the database, so that runs in the threadpool."""
+    blocks nothing. Ending it can wait on the database (a COMMIT), so that runs in the
+    threadpool, unless the database says the end sends nothing (a PostgreSQL read)."""
     database = database_of(request)
     write = request.method not in _READ_METHODS
     unit = database.transaction(write=write)
@@ -64,12 +65,19 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         session = await run_in_threadpool(unit.__enter__)
     else:
         session = unit.__enter__()
+    inline = database.ends_without_io(write=write)
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(unit.__exit__, *sys.exc_info())
+        if inline:
+            unit.__exit__(*sys.exc_info())
+        else:
+            await run_in_threadpool(unit.__exit__, *sys.exc_info())
         raise
-    await run_in_threadpool(unit.__exit__, None, None, None)
+    if inline:
+        unit.__exit__(None, None, None)
+    else:
+        await run_in_threadpool(unit.__exit__, None, None, None)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 
 from zeal.badges import service as badges_service
 from zeal.badges.schemas import (
@@ -17,25 +17,26 @@ from zeal.badges.schemas import (
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.friends.visibility import visible_learner
 from zeal.problems import refusals
-from zeal.schemas import UsernamePath
+from zeal.schemas import UsernamePath, answer
 
 router = APIRouter(prefix="/v1", tags=["badges"])
 
 
-@router.get("/me/badges")
-def read_my_badges(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> MyBadges:
+@router.get("/me/badges", response_model=MyBadges)
+def read_my_badges(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> Response:
     """Every metric with your value, its badges (hidden ones once achieved) and the next one."""
     board = badges_service.board(session, ctx, user)
-    return MyBadges(
+    mine = MyBadges(
         unseen=badges_service.unseen_count(session, user.id),
         metrics=[MetricRead.of(progress) for progress in board],
     )
+    return answer(mine)
 
 
-@router.get("/me/badges/unseen-count")
-def count_unseen_badges(user: CurrentUser, session: SessionDep) -> UnseenCount:
+@router.get("/me/badges/unseen-count", response_model=UnseenCount)
+def count_unseen_badges(user: CurrentUser, session: SessionDep) -> Response:
     """How many badges you achieved and have not looked at yet."""
-    return UnseenCount(unseen=badges_service.unseen_count(session, user.id))
+    return answer(UnseenCount(unseen=badges_service.unseen_count(session, user.id)))
 
 
 @router.post("/me/badges/seen")

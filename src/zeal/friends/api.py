@@ -26,7 +26,14 @@ from zeal.friends.schemas import (
 from zeal.friends.search import MAX_SEARCH_RESULTS, search
 from zeal.practice.reading import streaks_of, todays
 from zeal.problems import refusals
-from zeal.schemas import CursorQuery, IdPath, UsernamePath, decode_cursor, encode_cursor
+from zeal.schemas import (
+    CursorQuery,
+    IdPath,
+    UsernamePath,
+    answer,
+    decode_cursor,
+    encode_cursor,
+)
 from zeal.use_cases import friendships as friendships_use_case
 from zeal.use_cases import profiles
 
@@ -154,7 +161,7 @@ def cancel_friend_request(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me/friends")
+@router.get("/me/friends", response_model=FriendList)
 def list_my_friends(
     user: CurrentUser,
     session: SessionDep,
@@ -163,16 +170,17 @@ def list_my_friends(
     limit: Annotated[
         int, Query(ge=1, le=friendships.MAX_FRIENDS_PAGE, description="Friends per page.")
     ] = friendships.FRIENDS_PAGE,
-) -> FriendList:
+) -> Response:
     """Your friends, with friend streaks and each friend's streak per language, a page at a
     time: follow `next_cursor` until it is null."""
     page = friendships.friends_page(session, ctx, user, after=decode_cursor(cursor), limit=limit)
     friends = page.friends
     streaks = streaks_of(session, todays([f.user for f in friends], ctx.clock.now()))
-    return FriendList(
+    listed = FriendList(
         friends=[FriendRead.of_friend(friend, streaks[friend.user.id]) for friend in friends],
         next_cursor=encode_cursor(page.next_after) if page.next_after else None,
     )
+    return answer(listed)
 
 
 @router.delete(

@@ -3,14 +3,14 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
 from zeal.leaderboards.service import BoardRequest
 from zeal.problems import refusals
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, answer
 
 router = APIRouter(prefix="/v1", tags=["leaderboards"])
 
@@ -36,21 +36,24 @@ def board_request(
 BoardQuery = Annotated[BoardRequest, Depends(board_request)]
 
 
-@router.get("/leaderboards/friends")
+@router.get("/leaderboards/friends", response_model=Leaderboard)
 def friends_leaderboard(
     request: BoardQuery, user: CurrentUser, session: SessionDep, ctx: ContextDep
-) -> Leaderboard:
+) -> Response:
     """You and your friends (as of the end of the period), ranked by a metric."""
-    return Leaderboard.of(boards_service.friends_board(session, ctx, user, request))
+    return answer(Leaderboard.of(boards_service.friends_board(session, ctx, user, request)))
 
 
-@router.get("/cohorts/{cohort_id}/leaderboard", responses=refusals(403, 404))
+@router.get(
+    "/cohorts/{cohort_id}/leaderboard", response_model=Leaderboard, responses=refusals(403, 404)
+)
 def cohort_leaderboard(
     cohort_id: IdPath,
     request: BoardQuery,
     user: CurrentUser,
     session: SessionDep,
     ctx: ContextDep,
-) -> Leaderboard:
+) -> Response:
     """A class's students ranked by a metric (members only, when the teacher turned it on)."""
-    return Leaderboard.of(boards_service.cohort_board(session, ctx, user, cohort_id, request))
+    board = boards_service.cohort_board(session, ctx, user, cohort_id, request)
+    return answer(Leaderboard.of(board))

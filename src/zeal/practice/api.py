@@ -20,7 +20,7 @@ from zeal.practice.schemas import (
     StreakRead,
 )
 from zeal.problems import refusals
-from zeal.schemas import IdPath
+from zeal.schemas import IdPath, answer
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 router = APIRouter(prefix="/v1", tags=["practice"])
@@ -33,33 +33,35 @@ _REPLAY: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _respond(recorded: RecordedPractice, response: Response) -> PracticeRecorded:
-    if recorded.replayed:
-        response.status_code = status.HTTP_200_OK
-        response.headers["Idempotent-Replayed"] = "true"
-    return PracticeRecorded(
+def _respond(recorded: RecordedPractice) -> Response:
+    result = PracticeRecorded(
         event=PracticeEventRead.of(recorded.event),
         streak=StreakRead.of(recorded.streak),
         new_badges=[NewBadge.of(badge) for badge in recorded.new_badges],
     )
+    if recorded.replayed:
+        return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
+    return answer(result, status.HTTP_201_CREATED)
 
 
-@router.post("/me/practice-events", status_code=status.HTTP_201_CREATED, responses=_REPLAY)
+@router.post(
+    "/me/practice-events",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PracticeRecorded,
+    responses=_REPLAY,
+)
 def record_my_practice(
-    body: PracticeEventCreate,
-    user: CurrentUser,
-    session: SessionDep,
-    ctx: ContextDep,
-    response: Response,
-) -> PracticeRecorded:
+    body: PracticeEventCreate, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> Response:
     """Record practice for the signed-in learner; returns that language's streak."""
     recorded = record_practice(session, ctx, user_id=user.id, practice=body.command())
-    return _respond(recorded, response)
+    return _respond(recorded)
 
 
 @router.post(
     "/users/{user_id}/practice-events",
     status_code=status.HTTP_201_CREATED,
+    response_model=PracticeRecorded,
     responses={**_REPLAY, **refusals(404)},
 )
 def record_practice_for_user(
@@ -68,25 +70,25 @@ def record_practice_for_user(
     key: PlatformKey,
     session: SessionDep,
     ctx: ContextDep,
-    response: Response,
-) -> PracticeRecorded:
+) -> Response:
     """Record practice on a learner's behalf (platform servers, `X-API-Key`)."""
     recorded = record_practice(
         session, ctx, user_id=user_id, practice=body.command(), api_key_id=key.id
     )
-    return _respond(recorded, response)
+    return _respond(recorded)
 
 
-@router.get("/me/streaks")
-def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> StreakList:
+@router.get("/me/streaks", response_model=StreakList)
+def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> Response:
     """The learner's streak in every language they practise, longest first."""
     today = local_date(user, ctx.clock.now())
     views = reading.list_streaks(session, user, today)
-    return StreakList(
+    streaks = StreakList(
         today=today,
         min_daily_seconds=ctx.settings.min_daily_seconds,
         streaks=[StreakRead.of(view) for view in views],
     )
+    return answer(streaks)
 
 
 @router.get("/me/practice-days")
