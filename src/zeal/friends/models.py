@@ -97,6 +97,15 @@ class Friendship(Base):
         """In a query: the friendships `user_id` is one side of (active or ended)."""
         return or_(cls.user_low_id == user_id, cls.user_high_id == user_id)
 
+    @classmethod
+    def between(cls, a: _Learner, b: _Learner) -> ColumnElement[bool]:
+        """In a query: the friendships of `a` and `b` (ids or columns), whichever is lower;
+        each side an equality, so either index serves it (`other_side` would hide them)."""
+        return or_(
+            and_(cls.user_low_id == a, cls.user_high_id == b),
+            and_(cls.user_low_id == b, cls.user_high_id == a),
+        )
+
 
 class Block(Base):
     """`blocker` no longer wants contact with `blocked`: each is hidden from the other."""

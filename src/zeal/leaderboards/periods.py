@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from zeal.errors import Invalid
+from zeal.practice.totals import month_end, month_start, week_start
 
 MAX_SPAN_DAYS = 366
 
@@ -41,12 +42,10 @@ def resolve(kind: str | None, start: date | None, end: date | None, today: date)
             raise PeriodInvalid(f"A custom period spans at most {MAX_SPAN_DAYS} days.")
         return Period(PeriodKind.CUSTOM, start, end)
     if kind in (None, PeriodKind.WEEK):
-        monday = today - timedelta(days=today.weekday())
+        monday = week_start(today)
         return Period(PeriodKind.WEEK, monday, monday + timedelta(days=6))
     if kind == PeriodKind.MONTH:
-        first = today.replace(day=1)
-        following = (first + timedelta(days=32)).replace(day=1)
-        return Period(PeriodKind.MONTH, first, following - timedelta(days=1))
+        return Period(PeriodKind.MONTH, month_start(today), month_end(today))
     if kind == PeriodKind.ALL:
         return Period(PeriodKind.ALL, None, None)
     raise PeriodInvalid("period is week, month or all (or give from and to).")

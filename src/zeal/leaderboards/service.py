@@ -201,13 +201,7 @@ def _is_friend(viewer_id: int) -> Any:
     """In the board's query: whether the row's learner is the viewer's friend now."""
     return (
         exists()
-        .where(
-            Friendship.active_pair.is_not(None),
-            or_(
-                and_(Friendship.user_low_id == viewer_id, Friendship.user_high_id == User.id),
-                and_(Friendship.user_high_id == viewer_id, Friendship.user_low_id == User.id),
-            ),
-        )
+        .where(Friendship.active_pair.is_not(None), Friendship.between(viewer_id, User.id))
         .label("is_friend")
     )
 

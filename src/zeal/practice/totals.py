@@ -56,7 +56,7 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     return (month_start(day) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
@@ -69,7 +69,7 @@ def covering(start: date | None, end: date | None) -> tuple[Span, date] | None:
         return None
     if start == week_start(start) and end == start + timedelta(days=6):
         return Span.WEEK, start
-    if start == month_start(start) and end == _month_end(start):
+    if start == month_start(start) and end == month_end(start):
         return Span.MONTH, start
     return None
 
