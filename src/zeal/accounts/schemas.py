@@ -1,6 +1,7 @@
 """Request and response shapes for accounts."""
 
 from datetime import datetime
+from typing import Protocol
 
 from pydantic import EmailStr, Field
 
@@ -62,7 +63,18 @@ class PublicUser(Schema):
         return cls(username=user.username, display_name=user.display_name, avatar=avatar_of(user))
 
 
-def avatar_of(user: User) -> AvatarRead:
+class HasAvatar(Protocol):
+    """A learner, or a row with a learner's avatar columns."""
+
+    @property
+    def avatar_image(self) -> str: ...
+    @property
+    def avatar_character_color(self) -> str: ...
+    @property
+    def avatar_background_color(self) -> str: ...
+
+
+def avatar_of(user: HasAvatar) -> AvatarRead:
     return AvatarRead(
         image=user.avatar_image,
         character_color=user.avatar_character_color,

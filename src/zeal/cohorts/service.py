@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,16 +42,26 @@ def current_membership(session: Session, cohort_id: int, user_id: int) -> Cohort
     )
 
 
+# Built once: every class board and roster asks it.
+_MEMBER_COHORT = (
+    select(Cohort, CohortMember)
+    .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+    .where(Cohort.id == bindparam("cohort"), CohortMember.active_key == bindparam("key"))
+)
+
+
 def member_cohort(
     session: Session, user: User, cohort_id: int, *, lock: bool = False
 ) -> tuple[Cohort, CohortMember]:
     """The cohort and the learner's membership; a non-member gets the same 404 as for a cohort
-    that does not exist."""
-    query = select(Cohort).where(Cohort.id == cohort_id)
-    cohort = session.scalar(query.with_for_update() if lock else query)
-    membership = current_membership(session, cohort_id, user.id) if cohort else None
-    if cohort is None or membership is None:
+    that does not exist. `lock`: a teacher's change, which queues on the cohort's row."""
+    if lock:
+        session.execute(select(Cohort.id).where(Cohort.id == cohort_id).with_for_update())
+    key = active_key(cohort_id, user.id)
+    found = session.execute(_MEMBER_COHORT, {"cohort": cohort_id, "key": key}).first()
+    if found is None:
         raise errors.CohortNotFound(f"You are not in a cohort {cohort_id}.")
+    cohort, membership = found
     return cohort, membership
 
 
@@ -218,7 +228,10 @@ def my_cohorts(session: Session, user: User) -> list[tuple[Cohort, CohortMember]
 
 
 def members_at(
-    cohort_id: int, instant: datetime, *, role: Role | None = Role.STUDENT
+    cohort_id: int | ColumnElement[int],
+    instant: datetime | ColumnElement[datetime],
+    *,
+    role: Role | None = Role.STUDENT,
 ) -> Select[int]:
     """A subquery of the user ids in the cohort at `instant` (students, unless role is None)."""
     query = select(CohortMember.user_id).where(

@@ -88,12 +88,12 @@ class Friendship(Base):
         return self.user_high_id if user_id == self.user_low_id else self.user_low_id
 
     @classmethod
-    def other_side(cls, user_id: int) -> ColumnElement[int]:
+    def other_side(cls, user_id: _Learner) -> ColumnElement[int]:
         """In a query: the other learner of a friendship of `user_id`'s (as `other`, in SQL)."""
         return case((cls.user_low_id == user_id, cls.user_high_id), else_=cls.user_low_id)
 
     @classmethod
-    def of_learner(cls, user_id: int) -> ColumnElement[bool]:
+    def of_learner(cls, user_id: _Learner) -> ColumnElement[bool]:
         """In a query: the friendships `user_id` is one side of (active or ended)."""
         return or_(cls.user_low_id == user_id, cls.user_high_id == user_id)
 

@@ -40,12 +40,12 @@ class LeaderboardRow(Schema):
 
     @classmethod
     def of(cls, row: Row) -> "LeaderboardRow":
-        user = row.user
+        learner = row.learner
         return cls(
             rank=row.rank,
-            username=None if row.hidden else user.username,
-            display_name=HIDDEN_NAME if row.hidden else user.display_name,
-            avatar=None if row.hidden else avatar_of(user),
+            username=None if row.hidden else learner.username,
+            display_name=HIDDEN_NAME if row.hidden else learner.display_name,
+            avatar=None if row.hidden else avatar_of(learner),
             value=row.value,
             is_self=row.is_self,
             is_friend=row.is_friend and not row.hidden,

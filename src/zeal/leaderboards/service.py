@@ -11,16 +11,22 @@ the class then.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
     Select,
     Subquery,
     Table,
     and_,
+    bindparam,
     case,
     exists,
-    false,
     func,
     literal,
     or_,
@@ -74,9 +80,21 @@ class BoardRequest:
 
 
 @dataclass(frozen=True)
+class Learner:
+    """What a board shows of a learner."""
+
+    id: int
+    username: str
+    display_name: str
+    avatar_image: str
+    avatar_character_color: str
+    avatar_background_color: str
+
+
+@dataclass(frozen=True)
 class Row:
     rank: int
-    user: User
+    learner: Learner
     value: int
     is_self: bool
     is_friend: bool
@@ -108,25 +126,8 @@ def friends_board(session: Session, ctx: Context, viewer: User, request: BoardRe
     """The viewer and their friends as of the end of the period. Learners who turned discovery
     off appear only on their own class boards (and on their own friends board)."""
     period, until = _window(ctx, viewer, request)
-    me = viewer.id
-    friends = select(Friendship.other_side(me)).where(
-        Friendship.of_learner(me),
-        Friendship.created_at <= until,
-        or_(Friendship.ended_at.is_(None), Friendship.ended_at > until),
-    )
-    # The ids first (the viewer and their friends: an index lookup), then the rules on those
-    # few rows: an OR around the id test made PostgreSQL scan every learner, twice a board.
-    candidates = union_all(select(literal(me)), friends)
-    members = select(User.id).where(
-        User.id.in_(candidates),
-        or_(User.id == me, and_(User.discoverable.is_(True), ~_blocked_with(me))),
-    )
-    return _board(session, ctx, viewer, request, period, members, hide_others=False)
-
-
-def _blocked_with(user_id: int) -> Any:
-    """Learners blocked by, or blocking, `user_id` (a blocked pair do not exist for each other)."""
-    return exists().where(Block.either_way(user_id, User.id))
+    params = {"me": viewer.id, "until": until}
+    return _board(session, ctx, request, period, _Kind.FRIENDS, params, hide_others=False)
 
 
 def cohort_board(
@@ -138,77 +139,203 @@ def cohort_board(
     if not cohort.has_leaderboard:
         raise LeaderboardDisabled("The teacher has not turned this cohort's leaderboard on.")
     period, until = _window(ctx, viewer, request)
-    members = cohorts_service.members_at(cohort.id, until)
     anonymous = (
         cohort.leaderboard_names == LeaderboardNames.ANONYMOUS and membership.role != Role.TEACHER
     )
-    return _board(session, ctx, viewer, request, period, members, hide_others=anonymous)
+    params = {"me": viewer.id, "until": until, "cohort": cohort.id}
+    return _board(session, ctx, request, period, _Kind.COHORT, params, hide_others=anonymous)
+
+
+class _Kind(StrEnum):
+    FRIENDS = "friends"
+    COHORT = "cohort"
+
+
+# Every value a board statement needs is a bind parameter, so each shape of statement (whose
+# learners, which metric, a total or a window, one language or all) is built once per
+# process: building one cost several times more than PostgreSQL's work for the board.
+_ME = bindparam("me", type_=Integer)
+_UNTIL: BindParameter[datetime] = bindparam("until")  # typed by the column it meets
+
+
+def _members(kind: _Kind) -> Subquery:
+    """The ids (`id`) of the learners on a board, as of `until`."""
+    if kind is _Kind.COHORT:
+        students = cohorts_service.members_at(bindparam("cohort", type_=Integer), _UNTIL)
+        return students.subquery("members")
+    friends = select(Friendship.other_side(_ME)).where(
+        Friendship.of_learner(_ME),
+        Friendship.created_at <= _UNTIL,
+        or_(Friendship.ended_at.is_(None), Friendship.ended_at > _UNTIL),
+    )
+    # The ids first (the viewer and their friends: an index lookup), then the rules on those
+    # few rows: an OR around the id test made PostgreSQL scan every learner, twice a board.
+    candidates = union_all(select(_ME), friends)
+    return (
+        select(_USER.c.id)
+        .where(
+            _USER.c.id.in_(candidates),
+            or_(_USER.c.id == _ME, and_(_USER.c.discoverable.is_(True), ~_blocked_with(_ME))),
+        )
+        .subquery("members")
+    )
+
+
+def _member_ids(kind: _Kind) -> Select[Any]:
+    """The members' ids, for an `IN`."""
+    return select(_members(kind).c[0])
+
+
+def _blocked_with(user_id: Any) -> Any:
+    """Learners blocked by, or blocking, `user_id` (a blocked pair do not exist for each other)."""
+    return exists().where(Block.either_way(user_id, _USER.c.id))
 
 
 def _board(
     session: Session,
     ctx: Context,
-    viewer: User,
     request: BoardRequest,
     period: Period,
-    members: Select[int],
+    kind: _Kind,
+    params: dict[str, Any],
     *,
     hide_others: bool,
 ) -> Board:
-    """`members` selects the ids of the learners on the board. One query ranks them all in SQL
-    (values joined to `members`, never a list of every id) and returns only the rows shown,
-    with the learners' display columns: the work in Python is the same for 5 members or 5,000."""
+    """One query ranks every member in SQL and returns only the rows shown, with their
+    display columns: the work in Python is the same for 5 members or 5,000."""
     metric = _metric(request.metric)
-    values = _values(session, ctx, request, metric, period, members).subquery()
-    limit = max(1, min(request.limit, MAX_LIMIT))
-    ranked = _ranked(session, values, members)
-    me = viewer.id
-    shown = (
-        select(User, ranked.c.rank, ranked.c.value, ranked.c.total, _is_friend(me), _blocked(me))
-        .join(ranked, ranked.c.user_id == User.id)
-        .where(or_(ranked.c.position <= limit, User.id == me))  # your own row always
-        .order_by(ranked.c.position)
-    )
-    rows, on_board = [], 0
-    for user, rank, value, total, is_friend, blocked in session.execute(shown):
-        hidden = (hide_others and user.id != me) or bool(blocked)
-        rows.append(Row(rank, user, int(value), user.id == me, bool(is_friend), hidden))
-        on_board = total
+    backend = session.get_bind().dialect.name
+    params["limit"] = max(1, min(request.limit, MAX_LIMIT))
+    params["language"] = request.language
+    if metric.ranking is Ranking.STREAK:
+        statement = _streak_board(session, ctx, kind, params, backend)
+    else:
+        covered = totals.covering(period.start, period.end)
+        if covered is not None:
+            params["span"], params["starts_on"] = covered[0].value, covered[1]
+            params["language"] = request.language or totals.ALL_LANGUAGES
+        else:
+            params["start"], params["end"] = period.start, period.end
+        column = "days" if metric.ranking is Ranking.DAYS else str(metric.column)
+        by_language = covered is None and request.language is not None
+        statement = _sum_board(kind, column, covered is not None, by_language, backend)
+    me, rows, on_board = params["me"], [], 0
+    for found in session.execute(statement, params):
+        hidden = (hide_others and found.id != me) or bool(found.blocked)
+        is_self, is_friend = found.id == me, bool(found.is_friend)
+        rows.append(Row(found.rank, _learner(found), int(found.value), is_self, is_friend, hidden))
+        on_board = found.total
     return Board(metric, period, request.language, on_board, rows)
 
 
-def _ranked(session: Session, values: Subquery, members: Select[int]) -> Subquery:
-    """Every member with their value, rank (ties share one: 1, 2, 2, 4), position (by value,
-    then username, byte by byte as Python would sort) and how many are on the board."""
-    value = func.coalesce(values.c.value, 0)
-    name = binary_order(session.get_bind().dialect.name, User.__table__.c.username_key)
-    return (
+def _learner(found: Any) -> Learner:
+    return Learner(
+        id=found.id,
+        username=found.username,
+        display_name=found.display_name,
+        avatar_image=found.avatar_image,
+        avatar_character_color=found.avatar_character_color,
+        avatar_background_color=found.avatar_background_color,
+    )
+
+
+@cache
+def _sum_board(kind: _Kind, column: str, covered: bool, by_language: bool, backend: str) -> Any:
+    """A board of a sum or a count of days: one practice total per member when the period is
+    a calendar week, month or all time, else their practice days in the window, summed."""
+    members = _members(kind)
+    member = members.c[0]
+    if covered:
+        joined = members.outerjoin(
+            _TOTAL,
+            and_(
+                _TOTAL.c.user_id == member,
+                _TOTAL.c.span == bindparam("span"),
+                _TOTAL.c.starts_on == bindparam("starts_on"),
+                _TOTAL.c.language == bindparam("language"),
+            ),
+        )
+        return _ranked(member, joined, _TOTAL.c[column], backend)
+    day = _DAY.c.day
+    measure = func.count(func.distinct(day)) if column == "days" else func.sum(_DAY.c[column])
+    summed = select(_DAY.c.user_id, measure.label("value")).where(
+        _DAY.c.user_id.in_(_member_ids(kind)),
+        day >= bindparam("start", type_=Date),
+        day <= bindparam("end", type_=Date),
+    )
+    if by_language:
+        summed = summed.where(_DAY.c.language == bindparam("language"))
+    values = summed.group_by(_DAY.c.user_id).subquery("summed")
+    joined = members.outerjoin(values, values.c.user_id == member)
+    return _ranked(member, joined, values.c.value, backend)
+
+
+def _streak_board(
+    session: Session, ctx: Context, kind: _Kind, params: dict[str, Any], backend: str
+) -> Any:
+    """The current daily streak, best language (or the one asked for), on each learner's
+    today: alive while its last day is that learner's yesterday or later. The members' zones
+    fall on at most three local dates at any instant, so "yesterday" is one CASE over them
+    (built for each board: it names the dates)."""
+    now = ctx.clock.now()
+    zones = session.scalars(
+        select(_USER.c.timezone).where(_USER.c.id.in_(_member_ids(kind))).distinct(), params
+    )
+    by_yesterday: dict[date, list[str]] = defaultdict(list)
+    for zone in zones:
+        by_yesterday[local_date(_Zone(zone), now) - ONE_DAY].append(zone)
+    yesterday: Any = literal(None, Date)  # nobody on the board
+    if by_yesterday:
+        yesterday = case(
+            *((_USER.c.timezone.in_(names), day) for day, names in sorted(by_yesterday.items()))
+        )
+    alive = case((_LANGUAGE.c.last_practice_date >= yesterday, _LANGUAGE.c.daily_streak), else_=0)
+    best = (
+        select(_LANGUAGE.c.user_id, func.max(alive).label("value"))
+        .join(_USER, _USER.c.id == _LANGUAGE.c.user_id)
+        .where(_LANGUAGE.c.user_id.in_(_member_ids(kind)))
+        .group_by(_LANGUAGE.c.user_id)
+    )
+    if params["language"] is not None:
+        best = best.where(_LANGUAGE.c.language == bindparam("language"))
+    values = best.subquery("best")
+    members = _members(kind)
+    member = members.c[0]
+    joined = members.outerjoin(values, values.c.user_id == member)
+    return _ranked(member, joined, values.c.value, backend)
+
+
+@dataclass(frozen=True)
+class _Zone:
+    timezone: str
+
+
+def _ranked(member: ColumnElement[int], joined: Any, value: Any, backend: str) -> Any:
+    """Every member with their display columns, value, rank (ties share one: 1, 2, 2, 4),
+    position (by value, then username, byte by byte as Python would sort) and how many are on
+    the board; then only the rows shown: the top `limit` and the viewer's own."""
+    value = func.coalesce(value, 0)
+    name = binary_order(backend, _USER.c.username_key)
+    ranked = (
         select(
-            User.id.label("user_id"),
+            *_SHOWN,
             value.label("value"),
             func.rank().over(order_by=value.desc()).label("rank"),
             func.row_number().over(order_by=(value.desc(), name)).label("position"),
             func.count().over().label("total"),
         )
-        .select_from(User)
-        .outerjoin(values, values.c.user_id == User.id)
-        .where(User.id.in_(members))
-        .subquery()
+        .select_from(joined.join(_USER, _USER.c.id == member))
+        .subquery("ranked")
     )
-
-
-def _is_friend(viewer_id: int) -> Any:
-    """In the board's query: whether the row's learner is the viewer's friend now."""
+    is_friend = exists().where(
+        Friendship.active_pair.is_not(None), Friendship.between(_ME, ranked.c.id)
+    )
+    blocked = exists().where(Block.either_way(_ME, ranked.c.id))
     return (
-        exists()
-        .where(Friendship.active_pair.is_not(None), Friendship.between(viewer_id, User.id))
-        .label("is_friend")
+        select(ranked, is_friend.label("is_friend"), blocked.label("blocked"))
+        .where(or_(ranked.c.position <= bindparam("limit", type_=Integer), ranked.c.id == _ME))
+        .order_by(ranked.c.position)
     )
-
-
-def _blocked(viewer_id: int) -> Any:
-    """In the board's query: a block between the viewer and the row's learner."""
-    return _blocked_with(viewer_id).label("blocked")
 
 
 def _metric(code: str) -> MetricDefinition:
@@ -218,76 +345,16 @@ def _metric(code: str) -> MetricDefinition:
     return METRICS[code]
 
 
-def _values(
-    session: Session,
-    ctx: Context,
-    request: BoardRequest,
-    metric: MetricDefinition,
-    period: Period,
-    members: Select[int],
-) -> Select[Any]:
-    """(user_id, value) for the members with a value: one practice total each when the period
-    is a calendar week, month or all time, else their practice days summed."""
-    if metric.ranking is Ranking.STREAK:
-        return _streaks(session, ctx, request, members)
-    covered = totals.covering(period.start, period.end)
-    if covered is not None:
-        span, starts_on = covered
-        column = _TOTAL.c.days if metric.ranking is Ranking.DAYS else _TOTAL.c[str(metric.column)]
-        return select(_TOTAL.c.user_id, column.label("value")).where(
-            _TOTAL.c.user_id.in_(members),
-            _TOTAL.c.language == (request.language or totals.ALL_LANGUAGES),
-            _TOTAL.c.span == span.value,
-            _TOTAL.c.starts_on == starts_on,
-        )
-    day = _DAY.c.day
-    measure: Any = func.count(func.distinct(day))
-    if metric.ranking is Ranking.SUM:
-        measure = func.sum(_DAY.c[str(metric.column)])
-    query = (
-        select(_DAY.c.user_id, measure.label("value"))
-        .where(_DAY.c.user_id.in_(members), day >= period.start, day <= period.end)
-        .group_by(_DAY.c.user_id)
-    )
-    if request.language is not None:
-        query = query.where(_DAY.c.language == request.language)
-    return query
-
-
-@dataclass(frozen=True)
-class _Zone:
-    timezone: str
-
-
-def _streaks(
-    session: Session, ctx: Context, request: BoardRequest, members: Select[int]
-) -> Select[Any]:
-    """The current daily streak, best language (or the one asked for), on each learner's
-    today: alive while its last day is that learner's yesterday or later. The members' zones
-    fall on at most three local dates at any instant, so "yesterday" is one CASE over them."""
-    now = ctx.clock.now()
-    zones = session.scalars(select(User.timezone).where(User.id.in_(members)).distinct())
-    by_yesterday: dict[date, list[str]] = defaultdict(list)
-    for zone in zones:
-        by_yesterday[local_date(_Zone(zone), now) - ONE_DAY].append(zone)
-    language = _LANGUAGE
-    if not by_yesterday:  # nobody on the board
-        return select(language.c.user_id, literal(0).label("value")).where(false())
-    yesterday = case(
-        *((User.timezone.in_(names), day) for day, names in sorted(by_yesterday.items()))
-    )
-    alive = case((language.c.last_practice_date >= yesterday, language.c.daily_streak), else_=0)
-    query = (
-        select(language.c.user_id, func.max(alive).label("value"))
-        .join(User, User.id == language.c.user_id)
-        .where(language.c.user_id.in_(members))
-        .group_by(language.c.user_id)
-    )
-    if request.language is not None:
-        query = query.where(language.c.language == request.language)
-    return query
-
-
 _TOTAL = cast(Table, PracticeTotal.__table__)
 _DAY = cast(Table, PracticeDay.__table__)
 _LANGUAGE = cast(Table, UserLanguage.__table__)
+_USER = cast(Table, User.__table__)
+# What a board shows of each learner on it.
+_SHOWN = (
+    _USER.c.id,
+    _USER.c.username,
+    _USER.c.display_name,
+    _USER.c.avatar_image,
+    _USER.c.avatar_character_color,
+    _USER.c.avatar_background_color,
+)
