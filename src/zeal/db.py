@@ -101,8 +101,11 @@ def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> 
         url,
         connect_args=connect_args,
         isolation_level="READ COMMITTED",
-        pool_size=10,
-        max_overflow=20,
+        # Keep a connection for every request that can be in flight at once (the threadpool
+        # runs 40): a connection beyond the pool is closed when returned, and opening the next
+        # one costs a PostgreSQL backend and a sign-in, several requests' worth of work.
+        pool_size=40,
+        max_overflow=0,
         pool_recycle=3_600,
     )
     _replace_dropped_connections(engine)
