@@ -110,7 +110,7 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 # The badge catalog is loaded by the migrations and kept between tests.
-CATALOG_TABLES = {"metric", "badge"}
+CATALOG_TABLES = {"metric", "badge", "badge_catalog"}
 
 
 @pytest.fixture

@@ -22,7 +22,9 @@ def progress(db: Database, ctx: Context, user: User, code: str) -> badges_servic
     with db.transaction(write=False) as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
-        return next(p for p in badges_service.board(session, ctx, fresh) if p.metric.code == code)
+        return next(
+            p for p in badges_service.board(session, ctx, fresh).metrics if p.metric.code == code
+        )
 
 
 def achieved_levels(db: Database, ctx: Context, user: User, code: str) -> list[int]:
@@ -169,7 +171,7 @@ class TestOneTime:
         with db.transaction(write=False) as session:
             fresh = session.get(User, user.id)
             assert fresh is not None
-            codes = [p.metric.code for p in badges_service.board(session, ctx, fresh)]
+            codes = [p.metric.code for p in badges_service.board(session, ctx, fresh).metrics]
         assert "night_owl" not in codes
         clock.set(datetime(2026, 3, 10, 14, 0, tzinfo=UTC))  # 23:00 in Tokyo
         assert "night_owl" not in [b.metric for b in practise(db, ctx, user).new_badges]

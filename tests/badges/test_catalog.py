@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.factories import make_learner, practise
+from tests.factories import auth, make_learner, practise
 from zeal import cli
 from zeal.accounts.models import User
 from zeal.badges import service as badges_service
@@ -115,11 +116,18 @@ def achieved_by(db: Database, user: User) -> list[tuple[int, str]]:
         return [(badge.id, badge.name) for _, badge, _ in badges_service.achieved(session, user.id)]
 
 
+def first_badge(client: TestClient, headers: dict[str, str], code: str) -> tuple[str, int]:
+    page = client.get("/v1/me/badges", headers=headers)
+    assert page.status_code == 200, page.text
+    metric = next(m for m in page.json()["metrics"] if m["code"] == code)
+    return metric["badges"][0]["name"], metric["badges"][0]["threshold"]
+
+
 def board_codes(db: Database, ctx: Context, user: User) -> list[str]:
     with db.transaction(write=False) as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
-        return [p.metric.code for p in badges_service.board(session, ctx, fresh)]
+        return [p.metric.code for p in badges_service.board(session, ctx, fresh).metrics]
 
 
 class TestTheDefaultCatalog:
@@ -381,6 +389,19 @@ class TestLoading:
         after = badge_row(catalog_edits, "translated_words", 1)
         assert (after.id, after.name, after.threshold) == (before.id, "Curious Reader", 5)
         assert achieved_by(catalog_edits, learner) == [(before.id, "Curious Reader")]
+
+    def test_a_running_server_shows_a_change_on_its_next_page(
+        self, client: TestClient, catalog_edits: Database, ctx: Context
+    ) -> None:
+        # The server keeps the catalog in memory; `zeal badges load` runs in another process.
+        headers = auth(client, make_learner(catalog_edits, ctx).username)
+        assert first_badge(client, headers, "translated_words") == ("Word Curious", 10)
+
+        def rename(data: Data) -> None:
+            badge_of(data, "translated_words", 1).update(name="Curious Reader", threshold=5)
+
+        load_text(catalog_edits, changed(rename))
+        assert first_badge(client, headers, "translated_words") == ("Curious Reader", 5)
 
     def test_a_new_metric_text_updates_the_metric(self, catalog_edits: Database) -> None:
         def rename(data: Data) -> None:

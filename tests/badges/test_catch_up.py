@@ -82,7 +82,9 @@ def progress(db: Database, ctx: Context, user: User, code: str) -> badges_servic
     with db.transaction(write=False) as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
-        return next(p for p in badges_service.board(session, ctx, fresh) if p.metric.code == code)
+        return next(
+            p for p in badges_service.board(session, ctx, fresh).metrics if p.metric.code == code
+        )
 
 
 def repeat(db: Database, ctx: Context, user: User, times: int, **fields: Any) -> None:

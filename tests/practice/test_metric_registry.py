@@ -86,8 +86,8 @@ def test_a_new_metric_is_booked_ranked_and_awarded(
         viewer = session.get(User, ann.id)
         assert viewer is not None
         board = friends_board(session, ctx, viewer, BoardRequest(metric="hinted_exercises"))
-        progress = {p.metric.code: p for p in badges_service.board(session, ctx, viewer)}
-    assert [(row.user.username, row.value, row.rank) for row in board.rows] == [
+        progress = {p.metric.code: p for p in badges_service.board(session, ctx, viewer).metrics}
+    assert [(row.learner.username, row.value, row.rank) for row in board.rows] == [
         ("ann", 2, 1),
         ("bob", 1, 2),
     ]

@@ -25,10 +25,9 @@ router = APIRouter(prefix="/v1", tags=["badges"])
 @router.get("/me/badges", response_model=MyBadges)
 def read_my_badges(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> Response:
     """Every metric with your value, its badges (hidden ones once achieved) and the next one."""
-    board = badges_service.board(session, ctx, user)
+    page = badges_service.board(session, ctx, user)
     mine = MyBadges(
-        unseen=badges_service.unseen_count(session, user.id),
-        metrics=[MetricRead.of(progress) for progress in board],
+        unseen=page.unseen, metrics=[MetricRead.of(progress) for progress in page.metrics]
     )
     return answer(mine)
 

@@ -25,6 +25,16 @@ class Metric(Base):
     position: Mapped[int] = mapped_column(Integer)  # order in the catalog file
 
 
+class BadgeCatalog(Base):
+    """One row: `version` is new each time the catalog changes (`catalog.load`), so a process
+    keeps the catalog in memory and reads it again only when the version it sees moved."""
+
+    __tablename__ = "badge_catalog"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+
+
 class Badge(Base):
     __tablename__ = "badge"
     __table_args__ = (UniqueConstraint("metric_id", "level"),)

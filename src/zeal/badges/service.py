@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
+from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, catalog
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
@@ -109,6 +110,7 @@ def _write_values(session: Session, user_id: int, moves: list[_Move], now: datet
 
 _USER_METRIC = cast(Table, UserMetric.__table__)
 _USER_BADGE = cast(Table, UserBadge.__table__)
+_BADGE = cast(Table, Badge.__table__)
 _CATALOG_WITH_VALUES = (
     select(
         Metric.id.label("metric_id"),
@@ -174,7 +176,8 @@ def _award(
 # ---- what moves metrics ----------------------------------------------------------------------
 
 
-def _best_streak(languages: Iterable[UserLanguage], today: date) -> int:
+def _best_streak(languages: Iterable[Any], today: date) -> int:
+    """`languages`: learner languages, or rows with their streak and last practice date."""
     return best_current_streak(
         ((ul.daily_streak, ul.last_practice_date) for ul in languages), today
     )
@@ -222,61 +225,78 @@ def on_profile_customised(session: Session, ctx: Context, user_id: int) -> None:
 
 @dataclass(frozen=True)
 class BadgeState:
-    badge: Badge
+    badge: CatalogBadge
     achieved_at: datetime | None
     seen: bool
 
 
 @dataclass(frozen=True)
 class MetricProgress:
-    metric: Metric
+    metric: CatalogMetric
     value: int
     badges: list[BadgeState]  # hidden badges only once achieved
-    next_badge: Badge | None
+    next_badge: CatalogBadge | None
 
     @property
     def last_achieved(self) -> datetime | None:
         return max((b.achieved_at for b in self.badges if b.achieved_at), default=None)
 
 
-def board(session: Session, ctx: Context, user: User) -> list[MetricProgress]:
-    """Every metric with the learner's value, its badges and the next one to reach; metrics
-    with a recent achievement first, then in catalog order (B28). Five queries."""
-    user_id = user.id
-    rows = session.execute(
-        select(Metric, Badge)
-        .join(Badge, Badge.metric_id == Metric.id)
-        .order_by(Metric.position, Metric.id, Badge.level)
-    ).all()
-    values = dict(
-        session.execute(
-            select(UserMetric.metric_id, UserMetric.value).where(UserMetric.user_id == user_id)
-        ).all()
+@dataclass(frozen=True)
+class BadgesPage:
+    metrics: list[MetricProgress]
+    unseen: int  # badges achieved and not looked at yet
+
+
+# Built once: the learner's value and achievement beside each badge, and the catalog's version.
+_ALL_WITH_MINE = (
+    select(
+        _BADGE.c.id,
+        _USER_METRIC.c.value,
+        _USER_BADGE.c.achieved_at,
+        _USER_BADGE.c.seen_at,
+        VERSION.label("catalog_version"),
     )
-    mine = {
-        row.badge_id: row
-        for row in session.scalars(select(UserBadge).where(UserBadge.user_id == user_id))
-    }
+    .select_from(_BADGE)
+    .outerjoin(
+        _USER_METRIC,
+        (_USER_METRIC.c.metric_id == _BADGE.c.metric_id)
+        & (_USER_METRIC.c.user_id == bindparam("user_id")),
+    )
+    .outerjoin(
+        _USER_BADGE,
+        (_USER_BADGE.c.badge_id == _BADGE.c.id) & (_USER_BADGE.c.user_id == bindparam("user_id")),
+    )
+)
+
+
+def board(session: Session, ctx: Context, user: User) -> BadgesPage:
+    """Every metric with the learner's value, its badges and the next one to reach; metrics
+    with a recent achievement first, then in catalog order (B28). The catalog comes from the
+    process's copy; the learner's part is one query, and the live gauges two more."""
+    rows = session.execute(_ALL_WITH_MINE, {"user_id": user.id}).all()
+    known = catalog(session, rows[0].catalog_version if rows else None)
+    mine = {row.id: row for row in rows}
     live = _live_values(session, ctx, user)
-    grouped: dict[int, tuple[Metric, list[Badge]]] = {}
-    for metric, badge in rows:
-        grouped.setdefault(metric.id, (metric, []))[1].append(badge)
     progress = []
-    for metric, badges in grouped.values():
-        value = live.get(metric.code, values.get(metric.id, 0))
-        states = [
-            BadgeState(b, mine[b.id].achieved_at, mine[b.id].seen_at is not None)
-            if b.id in mine
-            else BadgeState(b, None, False)
-            for b in badges
-        ]
+    for metric in known.metrics:
+        stored = [mine[b.id].value for b in metric.badges if b.id in mine]
+        value = live.get(metric.code, stored[0] if stored and stored[0] is not None else 0)
+        states = [_state(badge, mine.get(badge.id)) for badge in metric.badges]
         shown = [s for s in states if s.achieved_at or not s.badge.hidden]
         if not shown:
             continue
         upcoming = [s.badge for s in states if not s.achieved_at and not s.badge.hidden]
         progress.append(MetricProgress(metric, value, shown, upcoming[0] if upcoming else None))
+    unseen = sum(1 for row in rows if row.achieved_at is not None and row.seen_at is None)
     # Most recently achieved first; metrics with nothing achieved keep the catalog order.
-    return sorted(progress, key=_board_order)
+    return BadgesPage(sorted(progress, key=_board_order), unseen)
+
+
+def _state(badge: CatalogBadge, mine: Any) -> BadgeState:
+    if mine is None or mine.achieved_at is None:
+        return BadgeState(badge, None, False)
+    return BadgeState(badge, mine.achieved_at, mine.seen_at is not None)
 
 
 def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
@@ -284,9 +304,14 @@ def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
     return (last is None, -last.timestamp() if last else 0.0, progress.metric.position)
 
 
+_STREAKS = select(UserLanguage.daily_streak, UserLanguage.last_practice_date).where(
+    UserLanguage.user_id == bindparam("user_id")
+)
+
+
 def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:
     """Gauges read as they are now, not as last written (a lapsed streak shows 0; W8)."""
-    languages = session.scalars(select(UserLanguage).where(UserLanguage.user_id == user.id)).all()
+    languages = session.execute(_STREAKS, {"user_id": user.id}).all()
     today = local_date(user, ctx.clock.now())
     return {
         "streak_days": _best_streak(languages, today),
@@ -306,15 +331,16 @@ def achieved(session: Session, user_id: int) -> list[tuple[UserBadge, Badge, Met
     return [(ub, badge, metric) for ub, badge, metric in rows]
 
 
+_UNSEEN = (
+    select(func.count())
+    .select_from(_USER_BADGE)
+    .where(_USER_BADGE.c.user_id == bindparam("user_id"), _USER_BADGE.c.seen_at.is_(None))
+)
+
+
 def unseen_count(session: Session, user_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(UserBadge)
-            .where(UserBadge.user_id == user_id, UserBadge.seen_at.is_(None))
-        )
-        or 0
-    )
+    """Badges achieved and not looked at yet (every page's header shows it)."""
+    return int(session.scalar(_UNSEEN, {"user_id": user_id}) or 0)
 
 
 def mark_seen(

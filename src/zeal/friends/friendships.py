@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,14 +88,17 @@ class FriendsPage:
     next_after: str | None
 
 
+# Built once: the badges page and every friendship change ask it.
+_COUNT_FRIENDS = (
+    select(func.count())
+    .select_from(Friendship)
+    .where(Friendship.of_learner(bindparam("user_id")), Friendship.active_pair.is_not(None))
+)
+
+
 def count_friends(session: Session, user_id: int) -> int:
     """How many friends the learner has now."""
-    query = (
-        select(func.count())
-        .select_from(Friendship)
-        .where(Friendship.of_learner(user_id), Friendship.active_pair.is_not(None))
-    )
-    return int(session.scalar(query) or 0)
+    return int(session.scalar(_COUNT_FRIENDS, {"user_id": user_id}) or 0)
 
 
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:

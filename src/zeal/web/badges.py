@@ -12,7 +12,8 @@ router = APIRouter()
 
 @router.get("/badges")
 def badges_page(web: LearnerDep) -> Response:
-    metrics = [MetricRead.of(p) for p in badges_service.board(web.session, web.ctx, web.me)]
+    page = badges_service.board(web.session, web.ctx, web.me)
+    metrics = [MetricRead.of(progress) for progress in page.metrics]
     new = [
         badge.id
         for metric in metrics
