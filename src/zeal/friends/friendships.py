@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -119,19 +120,26 @@ def friends_page(
 def _friends(
     session: Session, ctx: Context, user: User, *, after: str | None, limit: int | None
 ) -> list[Friend]:
-    query = (
-        select(Friendship, User)
-        .join(User, User.id == Friendship.other_side(user.id))
-        .where(Friendship.of_learner(user.id), Friendship.active_pair.is_not(None))
-        .order_by(User.username_key)
-        .limit(limit)
-    )
-    if after is not None:
-        query = query.where(User.username_key > after)
-    rows = session.execute(query).all()
+    params = {"me": user.id, "after": after, "limit": limit}
+    rows = session.execute(_friends_query(after is not None, limit is not None), params).all()
     days = todays(ctx, [user, *(friend for _, friend in rows)])
     views = friend_streaks.friend_streak_views(session, [f for f, _ in rows], days)
     return [Friend(friend, f, views[f.id]) for f, friend in rows]
+
+
+@cache
+def _friends_query(after: bool, paged: bool) -> Select[Friendship, User]:
+    """Built once per shape: building it cost as much as running it."""
+    me = bindparam("me", type_=Integer)
+    query = (
+        select(Friendship, User)
+        .join(User, User.id == Friendship.other_side(me))
+        .where(Friendship.of_learner(me), Friendship.active_pair.is_not(None))
+        .order_by(User.username_key)
+    )
+    if after:
+        query = query.where(User.username_key > bindparam("after"))
+    return query.limit(bindparam("limit", type_=Integer)) if paged else query
 
 
 def friend_streak_with(

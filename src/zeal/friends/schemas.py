@@ -105,7 +105,9 @@ class FriendRead(Schema):
             avatar=avatar_of(friend.user),
             friends_since=friend.friendship.created_at,
             streaks=[LanguageStreak.of(view) for view in streaks],
-            **FriendStreak.of(friend.streak).model_dump(),
+            friend_streak=friend.streak.friend_streak,
+            max_friend_streak=friend.streak.max_friend_streak,
+            max_friend_streak_date=friend.streak.max_friend_streak_date,
         )
 
 
