@@ -11,6 +11,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from zeal.db import among
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY
 
@@ -55,16 +56,19 @@ def practised_on(
     ids, wanted = set(user_ids), set(days)
     if not ids or not wanted:
         return set()
-    rows = session.execute(
-        select(PracticeDay.user_id, PracticeDay.day)
-        .where(
-            PracticeDay.user_id.in_(ids),
-            PracticeDay.day.in_(wanted),
-            PracticeDay.counts_for_streak.is_(True),
-        )
-        .distinct()
-    )
+    rows = session.execute(_PRACTISED_ON, {"user_ids": list(ids), "days": list(wanted)})
     return {(user_id, day) for user_id, day in rows}
+
+
+_PRACTISED_ON = (
+    select(PracticeDay.user_id, PracticeDay.day)
+    .where(
+        among(PracticeDay.user_id, "user_ids"),
+        among(PracticeDay.day, "days"),
+        PracticeDay.counts_for_streak.is_(True),
+    )
+    .distinct()
+)
 
 
 class day_number(FunctionElement[int]):

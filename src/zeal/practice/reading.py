@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.clock import local_date
+from zeal.db import among
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, UserLanguage
@@ -113,9 +114,9 @@ _STREAKS_WITH_DAYS = (
         _DAY,
         (_DAY.c.user_id == UserLanguage.user_id)
         & (_DAY.c.language == UserLanguage.language)
-        & _DAY.c.day.in_(bindparam("days", expanding=True)),
+        & among(_DAY.c.day, "days"),
     )
-    .where(UserLanguage.user_id.in_(bindparam("user_ids", expanding=True)))
+    .where(among(UserLanguage.user_id, "user_ids"))
 )
 
 
