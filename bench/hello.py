@@ -7,11 +7,22 @@ uvicorn and FastAPI can do when the application does nothing.
 """
 
 import argparse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
 
-app = FastAPI()
+from zeal.app import settle_heap
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    settle_heap()  # as `zeal serve` does
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
 
 
 @app.get("/")

@@ -1,7 +1,8 @@
 """The composition root: builds the FastAPI app from settings and a clock."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import gc
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -26,20 +27,43 @@ from zeal.web.headers import PageHeaders
 from zeal.web.router import router as web_router
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+def serving_app() -> FastAPI:
+    """The app `zeal serve` runs in each of its processes."""
+    return create_app(settle=True)
 
+
+def settle_heap() -> None:
+    """Once a serving process has started: what it built to start (routes, schemas, mappings,
+    imported modules) lives as long as the process, so it is moved out of the garbage
+    collector's reach (`gc.freeze`). Each full collection then scans only what requests made:
+    with the startup heap in reach, collections cost a fifth of a friends-list request."""
+    gc.collect()
+    gc.freeze()
+
+
+def _lifespan(
+    database: Database, *, settle: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settle:
+            settle_heap()
         yield
         database.dispose()
 
+    return lifespan
+
+
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, *, settle: bool = False
+) -> FastAPI:
+    settings = settings or get_settings()
+    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
     app = FastAPI(
         title="Zeal",
         version="0.1.0",
         summary="Streaks, friends, badges and leaderboards for learning apps.",
-        lifespan=lifespan,
+        lifespan=_lifespan(database, settle=settle),
     )
     app.state.database = database
     app.state.context = Context(settings=settings, clock=clock or SystemClock())

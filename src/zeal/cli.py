@@ -35,7 +35,7 @@ def serve(
 
     settings = get_settings()
     uvicorn.run(
-        "zeal.app:create_app",
+        "zeal.app:serving_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
