@@ -59,7 +59,7 @@ class PublicUser(Schema):
     avatar: AvatarRead
 
     @classmethod
-    def of(cls, user: User) -> "PublicUser":
+    def of(cls, user: "PublicLearner") -> "PublicUser":
         return cls(username=user.username, display_name=user.display_name, avatar=avatar_of(user))
 
 
@@ -72,6 +72,15 @@ class HasAvatar(Protocol):
     def avatar_character_color(self) -> str: ...
     @property
     def avatar_background_color(self) -> str: ...
+
+
+class PublicLearner(HasAvatar, Protocol):
+    """A learner, or a row with what any learner may see of one."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
 
 
 def avatar_of(user: HasAvatar) -> AvatarRead:

@@ -9,7 +9,7 @@ the two transactions always sees the other's day.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Select, Table, and_, bindparam, case, select, update
 from sqlalchemy.orm import Session, aliased
@@ -240,8 +240,27 @@ class FriendStreakView:
     max_friend_streak_date: date | None
 
 
+class StoredFriendStreak(Protocol):
+    """A friendship, or a row of its columns: the pair and the streak stored on it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def user_low_id(self) -> int: ...
+    @property
+    def user_high_id(self) -> int: ...
+    @property
+    def friend_streak(self) -> int: ...
+    @property
+    def streak_last_day(self) -> date | None: ...
+    @property
+    def max_friend_streak(self) -> int: ...
+    @property
+    def max_friend_streak_date(self) -> date | None: ...
+
+
 def friend_streak_views(
-    session: Session, friendships: list[Friendship], todays: dict[int, date]
+    session: Session, friendships: Sequence[StoredFriendStreak], todays: dict[int, date]
 ) -> dict[int, FriendStreakView]:
     """The friend streak each friendship shows now (by friendship id), in one query."""
     following = {f.streak_last_day + ONE_DAY for f in friendships if f.streak_last_day}

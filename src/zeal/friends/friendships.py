@@ -1,10 +1,12 @@
 """Friendships: starting one (with its friend streak), ending one, and listing friends."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Integer, Select, Table, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,13 +67,48 @@ def end(session: Session, ctx: Context, friendship: Friendship) -> None:
 
 
 @dataclass(frozen=True)
+class FriendProfile:
+    """What a list of friends shows of each (read as plain columns, not as a User)."""
+
+    id: int
+    username: str
+    username_key: str
+    display_name: str
+    timezone: str
+    avatar_image: str
+    avatar_character_color: str
+    avatar_background_color: str
+
+
+@dataclass(frozen=True)
+class FriendshipRow:
+    """What a list of friends reads of each friendship."""
+
+    id: int
+    user_low_id: int
+    user_high_id: int
+    created_at: datetime
+    friend_streak: int
+    streak_last_day: date | None
+    max_friend_streak: int
+    max_friend_streak_date: date | None
+
+
+@dataclass(frozen=True)
 class Friend:
-    user: User
-    friendship: Friendship
+    user: FriendProfile
+    friendship: FriendshipRow
     streak: FriendStreakView
 
 
-def todays(ctx: Context, users: list[User]) -> dict[int, date]:
+class _Learner(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def todays(ctx: Context, users: Sequence[_Learner]) -> dict[int, date]:
     now = ctx.clock.now()
     return {user.id: local_date(user, now) for user in users}
 
@@ -122,23 +159,42 @@ def _friends(
 ) -> list[Friend]:
     params = {"me": user.id, "after": after, "limit": limit}
     rows = session.execute(_friends_query(after is not None, limit is not None), params).all()
-    days = todays(ctx, [user, *(friend for _, friend in rows)])
-    views = friend_streaks.friend_streak_views(session, [f for f, _ in rows], days)
-    return [Friend(friend, f, views[f.id]) for f, friend in rows]
+    pairs = [(_profile(row), _friendship(row)) for row in rows]
+    days = todays(ctx, [user, *(friend for friend, _ in pairs)])
+    views = friend_streaks.friend_streak_views(session, [f for _, f in pairs], days)
+    return [Friend(friend, f, views[f.id]) for friend, f in pairs]
+
+
+def _profile(row: Any) -> FriendProfile:
+    return FriendProfile(*(row._mapping[_USER.c[name]] for name in _PROFILE))
+
+
+def _friendship(row: Any) -> FriendshipRow:
+    return FriendshipRow(*(row._mapping[_FRIENDSHIP.c[name]] for name in _FRIENDSHIP_ROW))
+
+
+_USER = cast(Table, User.__table__)
+_FRIENDSHIP = cast(Table, Friendship.__table__)
+_PROFILE = tuple(FriendProfile.__dataclass_fields__)
+_FRIENDSHIP_ROW = tuple(FriendshipRow.__dataclass_fields__)
 
 
 @cache
-def _friends_query(after: bool, paged: bool) -> Select[Friendship, User]:
-    """Built once per shape: building it cost as much as running it."""
+def _friends_query(after: bool, paged: bool) -> Select[Any]:
+    """Built once per shape (building it cost as much as running it); plain columns, since
+    ORM objects for a page of friends cost more than the rest of the page."""
     me = bindparam("me", type_=Integer)
     query = (
-        select(Friendship, User)
-        .join(User, User.id == Friendship.other_side(me))
+        select(
+            *(_USER.c[name] for name in _PROFILE),
+            *(_FRIENDSHIP.c[name] for name in _FRIENDSHIP_ROW),
+        )
+        .join(_USER, _USER.c.id == Friendship.other_side(me))
         .where(Friendship.of_learner(me), Friendship.active_pair.is_not(None))
-        .order_by(User.username_key)
+        .order_by(_USER.c.username_key)
     )
     if after:
-        query = query.where(User.username_key > bindparam("after"))
+        query = query.where(_USER.c.username_key > bindparam("after"))
     return query.limit(bindparam("limit", type_=Integer)) if paged else query
 
 
@@ -152,7 +208,9 @@ def friend_streak_with(
     return friendship, views[friendship.id]
 
 
-def friends_of(session: Session, ctx: Context, viewer: User, *, username: str) -> list[User]:
+def friends_of(
+    session: Session, ctx: Context, viewer: User, *, username: str
+) -> list[FriendProfile]:
     """A friend's friends (friends only), leaving out anyone the viewer blocked or is blocked by."""
     owner = visible_learner(session, viewer, username)
     if owner.id != viewer.id and active_friendship(session, viewer.id, owner.id) is None:

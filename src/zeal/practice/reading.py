@@ -1,5 +1,6 @@
 """Reading streaks and the practice-day ledger, each learner on their own today."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, cast
@@ -65,7 +66,14 @@ def list_streaks(session: Session, user: User, today: date) -> list[StreakView]:
     return streaks_of(session, {user.id: today})[user.id]
 
 
-def todays(users: list[User], now: datetime) -> dict[int, date]:
+class _Learner(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def todays(users: Sequence[_Learner], now: datetime) -> dict[int, date]:
     """Each learner's own local date at `now`, by id."""
     return {user.id: local_date(user, now) for user in users}
 

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
-from zeal.accounts.models import User
 from zeal.practice.languages import LANGUAGES
 
 
@@ -42,9 +41,10 @@ def avatar_url(image: str, character_color: str, background_color: str) -> str:
     return f"/v1/avatars/{image}.svg?{query}"
 
 
-def avatar_of(learner: User | Any) -> str:
-    """The avatar picture of a learner (a User row or anything with an `avatar` read model)."""
-    if isinstance(learner, User):
+def avatar_of(learner: Any) -> str:
+    """The avatar picture of a learner: a User, a row of its avatar columns, or anything with
+    an `avatar` read model."""
+    if hasattr(learner, "avatar_image"):
         return avatar_url(
             learner.avatar_image, learner.avatar_character_color, learner.avatar_background_color
         )
