@@ -18,9 +18,9 @@ against two server processes, then a check that nothing was lost or miscounted.
    period). Each request comes on a new connection: the workers share one listening socket, so
    with keep-alive (`--keep-alive`) the pool's connections fall to the workers by the luck of
    the first burst and stay there (seen: from an even split to 82 % + 0 %); without it each
-   request goes to a worker that is free to accept. 12 clients keep both workers busy; past ~10
-   requests at once per process the server's database pool (10 per process) overflows and opens
-   and closes PostgreSQL sessions, which the CPU line counts.
+   request goes to a worker that is free to accept. 12 clients keep both workers busy; each
+   process keeps a database connection for every request it can run at once (40), so no
+   PostgreSQL session is opened after warm-up (the CPU line would count it).
    Then the bare stack (`bench.hello` on as many processes) under the same clients, for up to
    20 s: the run's rate is reported as a ratio to it, and each server process's resident
    memory (RSS) after the run.
