@@ -4,7 +4,6 @@ only when the catalog's version in the database (`badge_catalog`) is one not see
 Every badges page and every event that moves a metric needs the catalog; reading its ~50 rows
 as ORM objects on each of them cost more than the rest of the badges page together."""
 
-import threading
 from dataclasses import dataclass
 from typing import Any, cast
 from weakref import WeakKeyDictionary
@@ -58,7 +57,6 @@ _READ = (
 
 # One catalog per database the process talks to (tests use several).
 _cached: WeakKeyDictionary[Any, Catalog] = WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 def catalog(session: Session, version: str | None) -> Catalog:
@@ -68,8 +66,7 @@ def catalog(session: Session, version: str | None) -> Catalog:
     if known is not None and version is not None and known.version == version:
         return known
     fresh = _read(session)
-    with _lock:
-        _cached[bind] = fresh
+    _cached[bind] = fresh  # threads re-reading at once each store a current catalog; any may win
     return fresh
 
 

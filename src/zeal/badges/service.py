@@ -19,6 +19,7 @@ from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, cata
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
+from zeal.db import among
 from zeal.friends import friendships
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
@@ -128,7 +129,7 @@ _CATALOG_WITH_VALUES = (
         UserMetric,
         (UserMetric.metric_id == Metric.id) & (UserMetric.user_id == bindparam("user_id")),
     )
-    .where(Metric.code.in_(bindparam("codes", expanding=True)))
+    .where(among(Metric.code, "codes"))
     .order_by(Metric.id, Badge.level)
 )
 _NEW_VALUE = insert(_USER_METRIC).values(
@@ -280,8 +281,9 @@ def board(session: Session, ctx: Context, user: User) -> BadgesPage:
     live = _live_values(session, ctx, user)
     progress = []
     for metric in known.metrics:
-        stored = [mine[b.id].value for b in metric.badges if b.id in mine]
-        value = live.get(metric.code, stored[0] if stored and stored[0] is not None else 0)
+        # Every row of a metric's badges carries the same stored value.
+        row = next((mine[b.id] for b in metric.badges if b.id in mine), None)
+        value = live.get(metric.code, row.value if row and row.value is not None else 0)
         states = [_state(badge, mine.get(badge.id)) for badge in metric.badges]
         shown = [s for s in states if s.achieved_at or not s.badge.hidden]
         if not shown:
