@@ -21,6 +21,7 @@ from sqlalchemy import (
     create_engine,
     event,
     exc,
+    insert,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
@@ -249,6 +250,17 @@ def upsert(
             index_elements=list(keys), set_=changes(on_conflict.excluded)
         ),
     )
+
+
+def insert_new(backend: str, table: Table, rows: Sequence[Mapping[str, Any]]) -> Insert:
+    """INSERT the `rows` a unique key of the table does not hold already, skipping the others
+    without an error; with RETURNING, only the rows inserted come back (PostgreSQL and SQLite:
+    ON CONFLICT DO NOTHING; MariaDB: INSERT IGNORE, whose other errors a full row of valid
+    values cannot meet)."""
+    if backend in ("mysql", "mariadb"):
+        return insert(table).prefix_with("IGNORE").values(list(rows))
+    dialect = postgresql if backend == "postgresql" else sqlite
+    return cast(Insert, dialect.insert(table).values(list(rows)).on_conflict_do_nothing())
 
 
 def binary_order(backend: str, column: ColumnElement[str]) -> ColumnElement[str]:

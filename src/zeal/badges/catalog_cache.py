@@ -43,6 +43,7 @@ class Catalog:
     version: str | None
     metrics: tuple[CatalogMetric, ...]  # catalog order; only metrics with badges
     badges: dict[int, CatalogBadge]  # by id
+    metric_by_id: dict[int, CatalogMetric]
 
 
 _METRIC = cast(Table, Metric.__table__)
@@ -84,7 +85,8 @@ def _read(session: Session) -> Catalog:
         for fields, badges in grouped.values()
     )
     version = rows[0].catalog_version if rows else None
-    return Catalog(version, metrics, {b.id: b for m in metrics for b in m.badges})
+    badges = {b.id: b for m in metrics for b in m.badges}
+    return Catalog(version, metrics, badges, {m.id: m for m in metrics})
 
 
 _BADGE_FIELDS = tuple(CatalogBadge.__dataclass_fields__)

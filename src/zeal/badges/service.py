@@ -9,17 +9,18 @@ locked, so values and awards are written once even when events arrive together; 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Insert, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, catalog
+from zeal.badges.catalog_cache import VERSION, Catalog, CatalogBadge, CatalogMetric, catalog
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
-from zeal.db import among
+from zeal.db import among, insert_new, upsert
 from zeal.friends import friendships
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
@@ -53,13 +54,16 @@ def apply_changes(
     """Move the learner's metric values and award every badge a value reached (all levels it
     passed, once each). Metrics the catalog does not have are ignored.
 
-    One read in the usual case: the catalog's badges for these metrics with the learner's
-    values. Ownership is read only when a value crosses a threshold, because every badge at or
-    below a stored value is owned already (catch-up keeps that true after catalog changes).
-    Plain rows and statements built once: every practice event comes through here.
+    One read (the learner's values for these metrics, with the catalog's version: the badges
+    come from the catalog this process keeps), one write of the values that moved, and one
+    insert when a value passed a threshold. Plain rows and statements built once: every
+    practice event comes through here.
     """
-    rows = session.execute(_CATALOG_WITH_VALUES, {"user_id": user_id, "codes": list(changes)})
-    moves, reached = _moves(rows, changes)
+    rows = session.execute(_VALUES, {"user_id": user_id, "codes": list(changes)}).all()
+    if not rows:
+        return []
+    badges = catalog(session, rows[0].catalog_version)
+    moves, reached = _moves(rows, changes, badges)
     now = ctx.clock.now()
     _write_values(session, user_id, moves, now)
     return _award(session, user_id, reached, now) if reached else []
@@ -68,84 +72,83 @@ def apply_changes(
 @dataclass(frozen=True)
 class _Move:
     metric_id: int
-    stored: bool  # the learner had a value for the metric already
     old: int
     new: int
 
 
 def _moves(
-    rows: Iterable[Any], changes: dict[str, Change]
+    rows: Iterable[Any], changes: dict[str, Change], badges: Catalog
 ) -> tuple[list[_Move], list[AwardedBadge]]:
-    """Each metric's move, and the badges whose thresholds it passed (rows: the catalog's
-    badges by metric and level, with the learner's stored values)."""
-    moves: dict[int, _Move] = {}
+    """Each metric's move, and the badges whose thresholds it passed (rows: the metrics by
+    id and code, with the learner's stored values)."""
+    moves = []
     reached = []
     for row in rows:
-        move = moves.get(row.metric_id)
-        if move is None:
-            old = row.value or 0
-            move = _Move(row.metric_id, row.value is not None, old, _moved(old, changes[row.code]))
-            moves[row.metric_id] = move
-        if move.old < row.threshold <= move.new:
-            badge = (row.badge_id, row.code, row.level, row.name, row.achieved_description)
-            reached.append(AwardedBadge(*badge, row.icon))
-    return list(moves.values()), reached
+        metric = badges.metric_by_id.get(row.metric_id)
+        if metric is None:  # a metric without badges: nothing to keep
+            continue
+        old = row.value or 0
+        move = _Move(row.metric_id, old, _moved(old, changes[row.code]))
+        if row.value is None or move.new != old:
+            moves.append(move)
+        for badge in metric.badges:
+            if move.old < badge.threshold <= move.new:
+                reached.append(_announced(metric, badge))
+    return moves, reached
+
+
+def _announced(metric: CatalogMetric, badge: CatalogBadge) -> AwardedBadge:
+    return AwardedBadge(
+        badge.id, metric.code, badge.level, badge.name, badge.achieved_description, badge.icon
+    )
 
 
 def _write_values(session: Session, user_id: int, moves: list[_Move], now: datetime) -> None:
-    def values(move: _Move) -> dict[str, Any]:
-        return {
-            "b_user_id": user_id,
-            "b_metric_id": move.metric_id,
-            "b_value": move.new,
-            "b_at": now,
-        }
-
-    new = [values(move) for move in moves if not move.stored]
-    moved = [values(move) for move in moves if move.stored and move.new != move.old]
-    if new:
-        session.execute(_NEW_VALUE, new)
-    if moved:
-        session.execute(_MOVED_VALUE, moved)
+    """Keep the moved values, new or not, in one statement."""
+    if moves:
+        rows = [
+            {"b_user_id": user_id, "b_metric_id": m.metric_id, "b_value": m.new, "b_at": now}
+            for m in moves
+        ]
+        session.execute(_value_upsert(session.get_bind().dialect.name), rows)
 
 
 _USER_METRIC = cast(Table, UserMetric.__table__)
 _USER_BADGE = cast(Table, UserBadge.__table__)
 _BADGE = cast(Table, Badge.__table__)
-_CATALOG_WITH_VALUES = (
+_METRIC = cast(Table, Metric.__table__)
+# The metrics named by code, with the learner's stored value (NULL: none yet).
+_VALUES = (
     select(
-        Metric.id.label("metric_id"),
-        Metric.code,
-        Badge.id.label("badge_id"),
-        Badge.level,
-        Badge.threshold,
-        Badge.name,
-        Badge.achieved_description,
-        Badge.icon,
-        UserMetric.value,
+        _METRIC.c.id.label("metric_id"),
+        _METRIC.c.code,
+        _USER_METRIC.c.value,
+        VERSION.label("catalog_version"),
     )
-    .join(Badge, Badge.metric_id == Metric.id)
     .outerjoin(
-        UserMetric,
-        (UserMetric.metric_id == Metric.id) & (UserMetric.user_id == bindparam("user_id")),
+        _USER_METRIC,
+        (_USER_METRIC.c.metric_id == _METRIC.c.id)
+        & (_USER_METRIC.c.user_id == bindparam("user_id")),
     )
-    .where(among(Metric.code, "codes"))
-    .order_by(Metric.id, Badge.level)
+    .where(among(_METRIC.c.code, "codes"))
+    .order_by(_METRIC.c.id)  # new badges are announced by metric, then level
 )
-_NEW_VALUE = insert(_USER_METRIC).values(
-    user_id=bindparam("b_user_id"),
-    metric_id=bindparam("b_metric_id"),
-    value=bindparam("b_value"),
-    updated_at=bindparam("b_at"),
-)
-_MOVED_VALUE = (
-    update(_USER_METRIC)
-    .where(
-        _USER_METRIC.c.user_id == bindparam("b_user_id"),
-        _USER_METRIC.c.metric_id == bindparam("b_metric_id"),
+
+
+@cache
+def _value_upsert(backend: str) -> Insert:
+    return upsert(
+        backend,
+        _USER_METRIC,
+        {
+            "user_id": bindparam("b_user_id"),
+            "metric_id": bindparam("b_metric_id"),
+            "value": bindparam("b_value"),
+            "updated_at": bindparam("b_at"),
+        },
+        ["user_id", "metric_id"],
+        lambda proposed: {"value": proposed.value, "updated_at": proposed.updated_at},
     )
-    .values(value=bindparam("b_value"), updated_at=bindparam("b_at"))
-)
 
 
 def _moved(old: int, change: Change) -> int:
@@ -156,22 +159,12 @@ def _award(
     session: Session, user_id: int, reached: list[AwardedBadge], now: datetime
 ) -> list[AwardedBadge]:
     """Award the badges reached that the learner does not hold yet (a gauge that fell and rose
-    again reaches a badge it already won)."""
-    owned = set(
-        session.scalars(
-            select(UserBadge.badge_id).where(
-                UserBadge.user_id == user_id,
-                UserBadge.badge_id.in_([badge.badge_id for badge in reached]),
-            )
-        )
-    )
-    awarded = [badge for badge in reached if badge.badge_id not in owned]
-    if awarded:
-        session.execute(
-            insert(_USER_BADGE),
-            [{"user_id": user_id, "badge_id": b.badge_id, "achieved_at": now} for b in awarded],
-        )
-    return awarded
+    again reaches a badge it already won): one insert that skips those held."""
+    rows = [{"user_id": user_id, "badge_id": b.badge_id, "achieved_at": now} for b in reached]
+    backend = session.get_bind().dialect.name
+    statement = insert_new(backend, _USER_BADGE, rows).returning(_USER_BADGE.c.badge_id)
+    awarded = set(session.scalars(statement))
+    return [badge for badge in reached if badge.badge_id in awarded]
 
 
 # ---- what moves metrics ----------------------------------------------------------------------
@@ -195,9 +188,7 @@ def on_practice(session: Session, ctx: Context, booking: Booking) -> list[Awarde
         if amount:
             changes[metric.code] = Change(add=amount)
     if booking.new_streak_day:
-        languages = session.scalars(
-            select(UserLanguage).where(UserLanguage.user_id == booking.user.id)
-        ).all()
+        languages = booking.streaks
         changes["streak_days"] = Change(set_to=_best_streak(languages, booking.today))
         if sum(1 for ul in languages if ul.last_practice_date is not None) >= 2:
             changes["multilingual"] = Change(set_to=1)

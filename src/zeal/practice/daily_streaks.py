@@ -1,60 +1,124 @@
 """Keeping each language's stored streak in step with the ledger."""
 
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from zeal.practice.ledger import run_length_ending_at, run_length_starting_after
 from zeal.practice.models import PracticeDay, UserLanguage
 from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day
 
+_LANGUAGE = cast(Table, UserLanguage.__table__)
 
-def extend_streak(session: Session, user_language: UserLanguage, day: date) -> None:
-    """`day` just became a streak day in this language."""
-    state = StreakState(
-        user_language.daily_streak,
-        user_language.last_practice_date,
-        user_language.max_streak,
-        user_language.max_streak_date,
+
+@dataclass(frozen=True)
+class LanguageStreak:
+    """A language's streak as `user_language` keeps it, read as plain values."""
+
+    language: str
+    daily_streak: int
+    last_practice_date: date | None
+    max_streak: int
+    max_streak_date: date | None
+
+    @property
+    def state(self) -> StreakState:
+        return StreakState(
+            self.daily_streak, self.last_practice_date, self.max_streak, self.max_streak_date
+        )
+
+
+def first_streak(language: str) -> LanguageStreak:
+    """A language the learner has not practised before."""
+    return LanguageStreak(language, 0, None, 0, None)
+
+
+def extend_streak(
+    session: Session, user_id: int, streak: LanguageStreak, day: date
+) -> LanguageStreak:
+    """`day` just became a streak day in this language: the streak it makes (not yet kept)."""
+    before = _streak_days_before(session, user_id, streak, day)
+    after = _streak_days_after(session, user_id, streak, day)
+    new = add_streak_day(streak.state, day, before, after)
+    return replace(
+        streak,
+        daily_streak=new.daily_streak,
+        last_practice_date=new.last_practice_date,
+        max_streak=new.max_streak,
+        max_streak_date=new.max_streak_date,
     )
-    before = _streak_days_before(session, user_language, day)
-    after = _streak_days_after(session, user_language, day)
-    new = add_streak_day(state, day, before, after)
-    user_language.daily_streak = new.daily_streak
-    user_language.last_practice_date = new.last_practice_date
-    user_language.max_streak = new.max_streak
-    user_language.max_streak_date = new.max_streak_date
 
 
-def _streak_days_before(session: Session, ul: UserLanguage, day: date) -> int:
+def keep_streak(
+    session: Session, user_id: int, streak: LanguageStreak, *, started_at: datetime | None
+) -> None:
+    """Write the language's streak: a new language (`started_at` given) is inserted, a known
+    one updated. One statement; the learner's row lock makes the choice safe."""
+    values = {
+        "b_user_id": user_id,
+        "b_language": streak.language,
+        "b_daily_streak": streak.daily_streak,
+        "b_last_practice_date": streak.last_practice_date,
+        "b_max_streak": streak.max_streak,
+        "b_max_streak_date": streak.max_streak_date,
+    }
+    if started_at is None:
+        session.execute(_UPDATE_STREAK, values)
+    else:
+        session.execute(_INSERT_STREAK, {**values, "b_started_at": started_at})
+    # A UserLanguage already loaded in this session would now be stale.
+    loaded = session.identity_map.get(identity_key(UserLanguage, (user_id, streak.language)))
+    if loaded is not None:
+        session.expire(loaded)
+
+
+_STREAK_VALUES: dict[str, Any] = {
+    name: bindparam(f"b_{name}")
+    for name in ("daily_streak", "last_practice_date", "max_streak", "max_streak_date")
+}
+_UPDATE_STREAK = (
+    update(_LANGUAGE)
+    .where(
+        _LANGUAGE.c.user_id == bindparam("b_user_id"),
+        _LANGUAGE.c.language == bindparam("b_language"),
+    )
+    .values(**_STREAK_VALUES)
+)
+_INSERT_STREAK = insert(_LANGUAGE).values(
+    user_id=bindparam("b_user_id"),
+    language=bindparam("b_language"),
+    started_at=bindparam("b_started_at"),
+    **_STREAK_VALUES,
+)
+
+
+def _streak_days_before(session: Session, user_id: int, streak: LanguageStreak, day: date) -> int:
     """Length of the run of streak days ending the day before `day`."""
-    last = ul.last_practice_date
+    last = streak.last_practice_date
     if last is None or last < day - ONE_DAY:
         return 0
-    if last == day - ONE_DAY and ul.daily_streak > 0:
-        return ul.daily_streak  # the everyday case: no ledger read needed
+    if last == day - ONE_DAY and streak.daily_streak > 0:
+        return streak.daily_streak  # the everyday case: no ledger read needed
     # A late event, a westward move, or a streak reset at sign-in: count in the ledger.
-    return _run_ending_at(session, ul, day - ONE_DAY)
+    return run_length_ending_at(session, _streak_days(user_id, streak.language), day - ONE_DAY)
 
 
-def _run_ending_at(session: Session, ul: UserLanguage, end: date) -> int:
-    """Length of the run of streak days in the ledger that ends on `end` (0 if none does)."""
-    return run_length_ending_at(session, _streak_days(ul), end)
-
-
-def _streak_days_after(session: Session, ul: UserLanguage, day: date) -> int:
+def _streak_days_after(session: Session, user_id: int, streak: LanguageStreak, day: date) -> int:
     """Length of the run of streak days starting the day after `day`."""
-    last = ul.last_practice_date
+    last = streak.last_practice_date
     if last is None or last <= day:
         return 0
-    return run_length_starting_after(session, _streak_days(ul), day, last)
+    return run_length_starting_after(session, _streak_days(user_id, streak.language), day, last)
 
 
-def _streak_days(ul: UserLanguage) -> Select[date]:
+def _streak_days(user_id: int, language: str) -> Select[date]:
     return select(PracticeDay.day).where(
-        PracticeDay.user_id == ul.user_id,
-        PracticeDay.language == ul.language,
+        PracticeDay.user_id == user_id,
+        PracticeDay.language == language,
         PracticeDay.counts_for_streak.is_(True),
     )
 
@@ -74,7 +138,9 @@ def restore_streaks_after_move(session: Session, user_id: int) -> None:
     ).all()
     for ul in reset:
         assert ul.last_practice_date is not None
-        ul.daily_streak = _run_ending_at(session, ul, ul.last_practice_date)
+        ul.daily_streak = run_length_ending_at(
+            session, _streak_days(user_id, ul.language), ul.last_practice_date
+        )
 
 
 def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:

@@ -15,7 +15,20 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Executable, Table, bindparam, case, func, insert, select, update
+from sqlalchemy import (
+    Date,
+    Executable,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
@@ -28,13 +41,14 @@ from zeal.db import upsert
 from zeal.errors import Invalid
 from zeal.practice import errors, totals
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
-from zeal.practice.daily_streaks import extend_streak
+from zeal.practice.daily_streaks import LanguageStreak, extend_streak, first_streak, keep_streak
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, PracticeEvent, UserLanguage
 from zeal.practice.reading import StreakView, streak_view
 
 _PRACTICE_DAY = cast(Table, PracticeDay.__table__)
+_LANGUAGE = cast(Table, UserLanguage.__table__)
 
 
 @dataclass(frozen=True)
@@ -50,16 +64,30 @@ class Practice:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """The learner's record as an event finds it: read in one statement, under the lock."""
+
+    streaks: dict[str, LanguageStreak]  # by language
+    events_that_minute: int  # the learner's events already kept in the event's minute (UTC)
+    earlier_id: int | None  # the event the idempotency key already named
+    others_practised: bool  # another language was practised on the event's day ...
+    others_counting: bool  # ... and counted for its streak
+    today: dict[str, Any]  # the event's language's practice day today (zeros when none)
+
+
+@dataclass(frozen=True)
 class Attempt:
     """A checked event for a locked learner; `earlier` is the event its key already named."""
 
     user: Learner
     practice: Practice
     occurred_at: datetime
+    day: date  # the learner's local date of the event
+    today: date  # the learner's local date now
     key_hash: str | None
     fingerprint: str
     earlier: PracticeEvent | None
-    events_that_minute: int  # the learner's events already kept in the event's minute (UTC)
+    standing: Standing
 
 
 @dataclass(frozen=True)
@@ -73,6 +101,7 @@ class Booking:
     new_streak_day: bool  # the language-day began to count for the streak
     new_practice_date: bool  # ... and no other language counted that date yet
     streak: StreakView  # the language's streak now
+    streaks: tuple[LanguageStreak, ...]  # every language's stored streak now
 
     @property
     def user(self) -> Learner:
@@ -90,43 +119,124 @@ def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> A
         raise UserNotFound(f"No learner has id {user_id}.")
     key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
     fingerprint = _fingerprint(practice)
-    minute = _minute(occurred_at)
-    in_that_minute, earlier_id = session.execute(
-        _EVENTS_IN_MINUTE_AND_KEY,
-        {
-            "user_id": user.id,
-            "minute": minute,
-            "next_minute": minute + timedelta(minutes=1),
-            "key_hash": key_hash,  # NULL matches no event
-        },
-    ).one()
-    earlier = session.get(PracticeEvent, earlier_id) if earlier_id is not None else None
+    day, today = local_date(user, occurred_at), local_date(user, ctx.clock.now())
+    standing = _standing(session, user.id, practice.language, occurred_at, day, today, key_hash)
+    earlier = None
+    if standing.earlier_id is not None:
+        earlier = session.get(PracticeEvent, standing.earlier_id)
     if earlier is not None and earlier.request_fingerprint != fingerprint:
         raise errors.IdempotencyKeyReused(
             "This idempotency key was already used for a different practice event."
         )
     return Attempt(
-        user, practice, occurred_at, key_hash, fingerprint, earlier, int(in_that_minute or 0)
+        user, practice, occurred_at, day, today, key_hash, fingerprint, earlier, standing
+    )
+
+
+def _standing(
+    session: Session,
+    user_id: int,
+    language: str,
+    occurred_at: datetime,
+    day: date,
+    today: date,
+    key_hash: str | None,
+) -> Standing:
+    minute = _minute(occurred_at)
+    rows = session.execute(
+        _STANDING,
+        {
+            "user_id": user_id,
+            "language": language,
+            "day": day,
+            "today": today,
+            "minute": minute,
+            "next_minute": minute + timedelta(minutes=1),
+            "key_hash": key_hash,  # NULL matches no event
+        },
+    ).all()
+    first = rows[0]  # the learner's languages, one per row (one row of NULLs when none)
+    streaks = {row.language: _language_streak(row) for row in rows if row.language is not None}
+    today_values: dict[str, Any] = {"counts_for_streak": bool(first.counts_today)}
+    today_values.update({c: int(first._mapping[f"today_{c}"] or 0) for c in SECONDS_COLUMNS})
+    return Standing(
+        streaks,
+        int(first.in_minute or 0),
+        first.earlier_id,
+        bool(first.others_practised),
+        bool(first.others_counting),
+        today_values,
+    )
+
+
+def _language_streak(row: Any) -> LanguageStreak:
+    return LanguageStreak(
+        row.language, row.daily_streak, row.last_practice_date, row.max_streak, row.max_streak_date
     )
 
 
 _EVENT = cast(Table, PracticeEvent.__table__)
-# The learner's events in one minute (UTC), and the event an idempotency key already named.
-_EVENTS_IN_MINUTE_AND_KEY = select(
-    select(func.count())
-    .select_from(_EVENT)
-    .where(
-        _EVENT.c.user_id == bindparam("user_id"),
-        _EVENT.c.occurred_at >= bindparam("minute"),
-        _EVENT.c.occurred_at < bindparam("next_minute"),
+_TODAY = _PRACTICE_DAY.alias("today")
+# The learner, the event's language and today, as one row the tables are joined to.
+_ME = select(
+    bindparam("user_id", type_=Integer).label("user_id"),
+    bindparam("language", type_=String).label("language"),
+    bindparam("today", type_=Date).label("today"),
+).subquery("me")
+
+
+def _other_languages(*, counting: bool) -> ColumnElement[bool]:
+    """Whether another language was practised on the event's day (and counted)."""
+    day = _PRACTICE_DAY.c
+    where = [
+        day.user_id == bindparam("user_id"),
+        day.day == bindparam("day"),
+        day.language != bindparam("language"),
+    ]
+    return exists().where(*where, *([day.counts_for_streak.is_(True)] if counting else []))
+
+
+# Everything booking needs to know before it writes, in one statement: the learner's languages
+# (one row each), the learner's events in the event's minute (UTC), the event an idempotency
+# key already named, the other languages on the event's day, and this language's day today.
+_STANDING = (
+    select(
+        _LANGUAGE.c.language,
+        _LANGUAGE.c.daily_streak,
+        _LANGUAGE.c.last_practice_date,
+        _LANGUAGE.c.max_streak,
+        _LANGUAGE.c.max_streak_date,
+        select(func.count())
+        .select_from(_EVENT)
+        .where(
+            _EVENT.c.user_id == bindparam("user_id"),
+            _EVENT.c.occurred_at >= bindparam("minute"),
+            _EVENT.c.occurred_at < bindparam("next_minute"),
+        )
+        .scalar_subquery()
+        .label("in_minute"),
+        select(_EVENT.c.id)
+        .where(
+            _EVENT.c.user_id == bindparam("user_id"),
+            _EVENT.c.idempotency_key_hash == bindparam("key_hash"),
+        )
+        .scalar_subquery()
+        .label("earlier_id"),
+        _other_languages(counting=False).label("others_practised"),
+        _other_languages(counting=True).label("others_counting"),
+        _TODAY.c.counts_for_streak.label("counts_today"),
+        *(_TODAY.c[column].label(f"today_{column}") for column in SECONDS_COLUMNS),
     )
-    .scalar_subquery(),
-    select(_EVENT.c.id)
-    .where(
-        _EVENT.c.user_id == bindparam("user_id"),
-        _EVENT.c.idempotency_key_hash == bindparam("key_hash"),
+    .select_from(_ME)
+    .outerjoin(_LANGUAGE, _LANGUAGE.c.user_id == _ME.c.user_id)
+    .outerjoin(
+        _TODAY,
+        and_(
+            _TODAY.c.user_id == _ME.c.user_id,
+            _TODAY.c.language == _ME.c.language,
+            _TODAY.c.day == _ME.c.today,
+        ),
     )
-    .scalar_subquery(),
 )
 
 
@@ -136,35 +246,35 @@ def _minute(occurred_at: datetime) -> datetime:
 
 def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     """Add the event to its practice day; extend the streak when the day now counts."""
-    user, practice = attempt.user, attempt.practice
+    user, practice, standing, day = attempt.user, attempt.practice, attempt.standing, attempt.day
     _check_plausible(ctx, attempt)
-    day = local_date(user, attempt.occurred_at)
-    today = local_date(user, ctx.clock.now())
-    user_language = _user_language(session, ctx, user.id, practice.language)
     amounts = _amounts(practice)
     after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day, amounts)
     new_day = after["events"] == 1  # this event inserted the language-day
-    others = _Others(False, False)
-    if new_day or new_streak_day:
-        others = _other_languages(session, user.id, practice.language, day)
+    stored = standing.streaks.get(practice.language)
+    streak = stored or first_streak(practice.language)
     if new_streak_day:
-        extend_streak(session, user_language, day)
-    new_date = new_day and not others.practised
+        streak = extend_streak(session, user.id, streak, day)
+    if stored is None or new_streak_day:
+        started_at = ctx.clock.now() if stored is None else None
+        keep_streak(session, user.id, streak, started_at=started_at)
+    new_date = new_day and not standing.others_practised
     totals.add(
         session, user.id, practice.language, day, amounts, new_day=new_day, new_date=new_date
     )
-    today_values = (
-        after if day == today else _day_values(session, user.id, practice.language, today)
-    )
-    streak = streak_view(
-        user_language,
-        today,
+    today_values = after if day == attempt.today else standing.today
+    view = streak_view(
+        streak,
+        attempt.today,
         practiced_today=bool(today_values["counts_for_streak"]),
         seconds_today=_practice_seconds(today_values),
     )
     hour = local_datetime(user, attempt.occurred_at).hour
-    counts_new_date = new_streak_day and not others.counting
-    return Booking(attempt, day, today, hour, new_streak_day, counts_new_date, streak)
+    counts_new_date = new_streak_day and not standing.others_counting
+    streaks = tuple({**standing.streaks, practice.language: streak}.values())
+    return Booking(
+        attempt, day, attempt.today, hour, new_streak_day, counts_new_date, view, streaks
+    )
 
 
 def keep(
@@ -237,7 +347,7 @@ def _check_plausible(ctx: Context, attempt: Attempt) -> None:
     events are not real practice and count nowhere. Counted by the events' own minute (UTC), so
     a late batch is judged by when it happened, not when it arrived."""
     cap = ctx.settings.practice_events_per_minute
-    if attempt.events_that_minute >= cap:
+    if attempt.standing.events_that_minute >= cap:
         minute = _minute(attempt.occurred_at)
         raise errors.ImplausibleActivity(
             f"More than {cap} practice events in one minute ({minute:%Y-%m-%d %H:%M} UTC) cannot "
@@ -246,18 +356,6 @@ def _check_plausible(ctx: Context, attempt: Attempt) -> None:
 
 
 # ---- the practice day ------------------------------------------------------------------------
-
-
-def _day_values(session: Session, user_id: int, language: str, day: date) -> dict[str, Any]:
-    """The day's row as plain values (every registry column, zeros for a day not yet kept)."""
-    # The columns named one by one: a statement over the whole table is cached as it was first
-    # compiled, and would miss a column a registry metric added since.
-    row = session.execute(
-        select(*_PRACTICE_DAY.columns).where(*_is_day(user_id, language, day))
-    ).first()
-    if row is not None:
-        return dict(row._mapping)
-    return {"counts_for_streak": False, **_zeros()}
 
 
 def _is_day(user_id: int, language: str, day: date) -> list[ColumnElement[bool]]:
@@ -299,9 +397,9 @@ def _add_to_day(
     day: date,
     amounts: dict[str, int],
 ) -> tuple[dict[str, Any], bool]:
-    """Book the event's `amounts` on its practice day in one upsert (with the day's values
-    back, where the database can return them); the day's values after it, and whether the day
-    just began to count for the streak."""
+    """Book the event's `amounts` on its practice day in one upsert that returns the day's
+    values; the day's values after it, and whether the day just began to count for the
+    streak."""
     key = {"user_id": user_id, "language": practice.language, "day": day}
     # A day this event opens is inserted counting when the event alone is enough; a day kept
     # already keeps its `counts_for_streak`, which then says how it stood before this event.
@@ -309,11 +407,7 @@ def _add_to_day(
     params = {**key, **amounts, "counts_for_streak": opens_counting}
     backend = session.get_bind().dialect.name
     statement = _day_upsert(backend, tuple(amounts), tuple(_PRACTICE_DAY.columns.keys()))
-    if backend in ("mysql", "mariadb"):  # no RETURNING from ON DUPLICATE KEY UPDATE
-        session.execute(statement, params)
-        after = _day_values(session, user_id, practice.language, day)
-    else:
-        after = dict(session.execute(statement, params).one()._mapping)
+    after = dict(session.execute(statement, params).one()._mapping)
     # A PracticeDay already loaded in this session would now be stale.
     loaded = session.identity_map.get(identity_key(PracticeDay, (user_id, practice.language, day)))
     if loaded is not None:
@@ -334,7 +428,8 @@ def _add_to_day(
 @lru_cache(maxsize=32)
 def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) -> Executable:
     """INSERT the day, or add the event's amounts to the day kept; built once per backend and
-    set of columns (a registry metric can add one)."""
+    set of columns (a registry metric can add one). MariaDB too returns the row as written,
+    inserted or updated (INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING, 10.5+)."""
     table = _PRACTICE_DAY
     names = ("user_id", "language", "day", "counts_for_streak", *added)
     statement = upsert(
@@ -344,44 +439,7 @@ def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) 
         ["user_id", "language", "day"],
         lambda proposed: {name: table.c[name] + proposed[name] for name in added},
     )
-    if backend in ("mysql", "mariadb"):
-        return statement
     return statement.returning(*(table.c[name] for name in columns))
-
-
-@dataclass(frozen=True)
-class _Others:
-    """The learner's other languages on one date: any practice, and practice that counts."""
-
-    practised: bool
-    counting: bool
-
-
-def _other_languages(session: Session, user_id: int, language: str, day: date) -> _Others:
-    practised, counting = session.execute(_OTHER_LANGUAGES, {
-        "user_id": user_id, "language": language, "day": day
-    }).one()  # fmt: skip
-    return _Others(bool(practised), bool(counting))
-
-
-_OTHER_LANGUAGES = select(
-    func.count(), func.coalesce(func.max(case((_PRACTICE_DAY.c.counts_for_streak, 1), else_=0)), 0)
-).where(
-    _PRACTICE_DAY.c.user_id == bindparam("user_id"),
-    _PRACTICE_DAY.c.day == bindparam("day"),
-    _PRACTICE_DAY.c.language != bindparam("language"),
-)
-
-
-def _user_language(session: Session, ctx: Context, user_id: int, language: str) -> UserLanguage:
-    row = session.get(UserLanguage, (user_id, language))
-    if row is None:
-        row = UserLanguage(
-            user_id=user_id, language=language, daily_streak=0, max_streak=0,
-            started_at=ctx.clock.now(),
-        )  # fmt: skip
-        session.add(row)
-    return row
 
 
 def _sha256(text: str) -> str:
