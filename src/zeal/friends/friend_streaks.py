@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -30,26 +30,33 @@ from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day
 def on_new_practice_day(session: Session, user_id: int, day: date) -> None:
     """`day` just became a practice day for the learner: extend the friend streaks it joins.
 
-    A fixed number of statements whatever the number of friends: the friendships are locked in
-    one, the friends who practised that day are read in one (a plain read, after the lock: on
-    MariaDB a read inside the UPDATE would lock the friends' days and deadlock with a friend
-    practising at the same moment), the everyday case (the stored streak ends before `day`) is
-    one UPDATE whose arithmetic runs in SQL, and the streaks `day` falls inside (a late event)
-    are recomputed from a few set-based ledger reads and written back in one batch."""
+    A fixed number of statements whatever the number of friends. The friendships are locked
+    first, in one statement, so that what follows sees a friend's day committed while it
+    waited. The everyday case (the stored streak ends before `day`) is one UPDATE whose
+    arithmetic runs in SQL, for the friends who practised that day: on PostgreSQL and SQLite
+    its WHERE reads their days; on MariaDB a read inside the UPDATE would take share locks on
+    the friends' days and deadlock with a friend practising at the same moment, so one plain
+    read comes first. The streaks `day` falls inside (a late event) are recomputed from a few
+    set-based ledger reads and written back in one batch."""
     locked = session.execute(
         select(*_STATE).where(_joinable(user_id, day)).order_by(_FRIENDSHIP.c.id).with_for_update()
     ).all()
     if not locked:
         return
-    shared = _friend_practised(session, user_id, day)
-    in_step: list[Any] = []
-    late: list[Any] = []
-    for row in locked:
-        if row.id in shared:
-            ahead = row.streak_last_day is not None and row.streak_last_day >= day
-            (late if ahead else in_step).append(row)
-    if in_step:
-        _extend_in_step(session, [row.id for row in in_step], day)
+    ahead = [row for row in locked if _ahead_of(row, day)]
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        shared = _friend_practised(session, user_id, day)
+        late_ids = {row.id for row in ahead}
+        in_step = [row.id for row in locked if row.id in shared and row.id not in late_ids]
+        if in_step:
+            _extend_in_step(session, Friendship.id.in_(in_step), day)
+    else:
+        if len(ahead) < len(locked):
+            behind = or_(Friendship.streak_last_day.is_(None), Friendship.streak_last_day < day)
+            practised = _practised(Friendship.other_side(user_id), day).exists()
+            _extend_in_step(session, and_(_joinable(user_id, day), behind, practised), day)
+        shared = _friend_practised(session, user_id, day) if ahead else set()
+    late = [row for row in ahead if row.id in shared]
     if late:
         _join_late(session, user_id, day, late)
     for loaded in list(session.identity_map.values()):
@@ -79,6 +86,20 @@ def _joinable(user_id: int, day: date) -> ColumnElement[bool]:
     )
 
 
+def _ahead_of(row: Any, day: date) -> bool:
+    """The stored streak already reaches `day` or later: `day` is a late one for it."""
+    return row.streak_last_day is not None and row.streak_last_day >= day
+
+
+def _practised(user_id: Any, day: date) -> Select[int]:
+    """Whether `user_id` (a value or a column) practised on `day`, any language."""
+    return select(PracticeDay.user_id).where(
+        PracticeDay.user_id == user_id,
+        PracticeDay.day == day,
+        PracticeDay.counts_for_streak.is_(True),
+    )
+
+
 def _friend_practised(session: Session, user_id: int, day: date) -> set[int]:
     """The learner's friendships whose friend practised on `day` (any language)."""
     query = (
@@ -97,9 +118,9 @@ def _friend_practised(session: Session, user_id: int, day: date) -> set[int]:
     return set(session.scalars(query))
 
 
-def _extend_in_step(session: Session, friendship_ids: list[int], day: date) -> None:
-    """`add_streak_day` for friendships whose stored streak ends before `day`, in SQL: the
-    streak grows by one when it ended the day before, else starts again at 1.
+def _extend_in_step(session: Session, which: ColumnElement[bool], day: date) -> None:
+    """`add_streak_day` for friendships (`which`) whose stored streak ends before `day`, in
+    SQL: the streak grows by one when it ended the day before, else starts again at 1.
 
     The assignments are ordered so each reads only columns not yet assigned: MariaDB evaluates
     SET left to right with the new values, PostgreSQL and SQLite with the old ones."""
@@ -109,7 +130,7 @@ def _extend_in_step(session: Session, friendship_ids: list[int], day: date) -> N
     record = grown > f.max_friend_streak
     session.execute(
         update(f)
-        .where(f.id.in_(friendship_ids))
+        .where(which)
         .ordered_values(
             (f.max_friend_streak_date, case((record, day), else_=f.max_friend_streak_date)),
             (f.max_friend_streak, case((record, grown), else_=f.max_friend_streak)),
