@@ -48,8 +48,10 @@ class Catalog:
 
 _METRIC = cast(Table, Metric.__table__)
 _BADGE = cast(Table, Badge.__table__)
-# In any query: the catalog's version now (None where no catalog was ever loaded).
-VERSION = select(func.max(BadgeCatalog.version)).scalar_subquery()
+_BADGE_CATALOG = cast(Table, BadgeCatalog.__table__)
+# In any query: the catalog's version now (None where no catalog was ever loaded). Table
+# columns, not mapped attributes: a statement naming an entity takes the ORM's slower path.
+VERSION = select(func.max(_BADGE_CATALOG.c.version)).scalar_subquery()
 _READ = (
     select(_METRIC, _BADGE, VERSION.label("catalog_version"))
     .join(_BADGE, _BADGE.c.metric_id == _METRIC.c.id)
