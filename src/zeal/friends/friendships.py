@@ -166,11 +166,11 @@ def _friends(
 
 
 def _profile(row: Any) -> FriendProfile:
-    return FriendProfile(*(row._mapping[_USER.c[name]] for name in _PROFILE))
+    return FriendProfile(*row[: len(_PROFILE)])  # the query's columns, in this order
 
 
 def _friendship(row: Any) -> FriendshipRow:
-    return FriendshipRow(*(row._mapping[_FRIENDSHIP.c[name]] for name in _FRIENDSHIP_ROW))
+    return FriendshipRow(*row[len(_PROFILE) :])
 
 
 _USER = cast(Table, User.__table__)
@@ -190,7 +190,7 @@ def _friends_query(after: bool, paged: bool) -> Select[Any]:
             *(_FRIENDSHIP.c[name] for name in _FRIENDSHIP_ROW),
         )
         .join(_USER, _USER.c.id == Friendship.other_side(me))
-        .where(Friendship.of_learner(me), Friendship.active_pair.is_not(None))
+        .where(Friendship.of_learner(me), _FRIENDSHIP.c.active_pair.is_not(None))
         .order_by(_USER.c.username_key)
     )
     if after:

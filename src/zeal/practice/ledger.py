@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Select, func, literal, select
+from sqlalchemy import Date, Integer, Select, Table, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -60,12 +60,14 @@ def practised_on(
     return {(user_id, day) for user_id, day in rows}
 
 
+_LEDGER = cast(Table, PracticeDay.__table__)
+# Table columns, not mapped attributes: a statement naming the entity takes the ORM's path.
 _PRACTISED_ON = (
-    select(PracticeDay.user_id, PracticeDay.day)
+    select(_LEDGER.c.user_id, _LEDGER.c.day)
     .where(
-        among(PracticeDay.user_id, "user_ids"),
-        among(PracticeDay.day, "days"),
-        PracticeDay.counts_for_streak.is_(True),
+        among(_LEDGER.c.user_id, "user_ids"),
+        among(_LEDGER.c.day, "days"),
+        _LEDGER.c.counts_for_streak.is_(True),
     )
     .distinct()
 )

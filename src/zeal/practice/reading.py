@@ -106,25 +106,27 @@ def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[Stre
 
 
 _DAY = cast(Table, PracticeDay.__table__)
+_LANGUAGE = cast(Table, UserLanguage.__table__)
+# Table columns, not mapped attributes: a statement naming the entity takes the ORM's path.
 _STREAKS_WITH_DAYS = (
     select(
-        UserLanguage.user_id,
-        UserLanguage.language,
-        UserLanguage.daily_streak,
-        UserLanguage.max_streak,
-        UserLanguage.max_streak_date,
-        UserLanguage.last_practice_date,
+        _LANGUAGE.c.user_id,
+        _LANGUAGE.c.language,
+        _LANGUAGE.c.daily_streak,
+        _LANGUAGE.c.max_streak,
+        _LANGUAGE.c.max_streak_date,
+        _LANGUAGE.c.last_practice_date,
         _DAY.c.day,
         _DAY.c.counts_for_streak,
         *(_DAY.c[column] for column in SECONDS_COLUMNS),
     )
     .outerjoin(
         _DAY,
-        (_DAY.c.user_id == UserLanguage.user_id)
-        & (_DAY.c.language == UserLanguage.language)
+        (_DAY.c.user_id == _LANGUAGE.c.user_id)
+        & (_DAY.c.language == _LANGUAGE.c.language)
         & among(_DAY.c.day, "days"),
     )
-    .where(among(UserLanguage.user_id, "user_ids"))
+    .where(among(_LANGUAGE.c.user_id, "user_ids"))
 )
 
 
