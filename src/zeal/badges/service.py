@@ -297,8 +297,9 @@ def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
     return (last is None, -last.timestamp() if last else 0.0, progress.metric.position)
 
 
-_STREAKS = select(UserLanguage.daily_streak, UserLanguage.last_practice_date).where(
-    UserLanguage.user_id == bindparam("user_id")
+_LANGUAGE = cast(Table, UserLanguage.__table__)
+_STREAKS = select(_LANGUAGE.c.daily_streak, _LANGUAGE.c.last_practice_date).where(
+    _LANGUAGE.c.user_id == bindparam("user_id")
 )
 
 

@@ -127,10 +127,11 @@ class FriendsPage:
 
 
 # Built once: the badges page and every friendship change ask it.
+_FRIENDSHIP = cast(Table, Friendship.__table__)
 _COUNT_FRIENDS = (
     select(func.count())
-    .select_from(Friendship)
-    .where(Friendship.of_learner(bindparam("user_id")), Friendship.active_pair.is_not(None))
+    .select_from(_FRIENDSHIP)
+    .where(Friendship.of_learner(bindparam("user_id")), _FRIENDSHIP.c.active_pair.is_not(None))
 )
 
 
@@ -174,7 +175,6 @@ def _friendship(row: Any) -> FriendshipRow:
 
 
 _USER = cast(Table, User.__table__)
-_FRIENDSHIP = cast(Table, Friendship.__table__)
 _PROFILE = tuple(FriendProfile.__dataclass_fields__)
 _FRIENDSHIP_ROW = tuple(FriendshipRow.__dataclass_fields__)
 
