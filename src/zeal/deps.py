@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidApiKey, InvalidToken
-from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.accounts.models import ApiKey, User
+from zeal.accounts.service import SignedInSession
 from zeal.context import Context
 from zeal.db import Database
 from zeal.errors import ZealError
@@ -109,7 +110,7 @@ _api_key = APIKeyHeader(
 @dataclass(frozen=True)
 class SignedIn:
     user: User
-    token: SessionToken
+    token: SignedInSession
 
 
 def get_signed_in(

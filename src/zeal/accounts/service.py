@@ -4,9 +4,10 @@ import contextlib
 import random
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import cast
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -181,30 +182,38 @@ def open_session(session: Session, ctx: Context, user: User) -> tuple[str, Sessi
     return token, row
 
 
+@dataclass(frozen=True)
+class SignedInSession:
+    """The session token a request signed in with: its id, to sign out."""
+
+    id: int
+
+
+_TOKEN = cast(Table, SessionToken.__table__)
 # Built once: every signed-in request runs it, and building a statement costs as much as
-# running a small one.
+# running a small one. The token as columns: an entity more costs every request its loading.
 _SIGNED_IN = (
-    select(SessionToken, User)
-    .join(User, User.id == SessionToken.user_id)
-    .where(SessionToken.token_hash == bindparam("token_hash"))
+    select(User, _TOKEN.c.id, _TOKEN.c.revoked_at, _TOKEN.c.expires_at)
+    .join(_TOKEN, _TOKEN.c.user_id == User.id)
+    .where(_TOKEN.c.token_hash == bindparam("token_hash"))
 )
 
 
-def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, SessionToken]:
+def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, SignedInSession]:
     """The learner a session token signs in, and the token: one query on every request."""
     found = session.execute(_SIGNED_IN, {"token_hash": tokens.digest(token)}).first()
     if found is None:
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
-    row, user = found
-    if row.revoked_at is not None or row.expires_at <= ctx.clock.now():
+    user, token_id, revoked_at, expires_at = found
+    if revoked_at is not None or expires_at <= ctx.clock.now():
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
-    return user, row
+    return user, SignedInSession(token_id)
 
 
-def revoke_session(session: Session, ctx: Context, row: SessionToken) -> None:
+def revoke_session(session: Session, ctx: Context, token: SignedInSession) -> None:
     session.execute(
         update(SessionToken)
-        .where(SessionToken.id == row.id, SessionToken.revoked_at.is_(None))
+        .where(SessionToken.id == token.id, SessionToken.revoked_at.is_(None))
         .values(revoked_at=ctx.clock.now())
     )
 

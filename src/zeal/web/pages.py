@@ -15,7 +15,8 @@ from starlette.datastructures import FormData
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidToken
-from zeal.accounts.models import SessionToken, User
+from zeal.accounts.models import User
+from zeal.accounts.service import SignedInSession
 from zeal.badges import service as badges_service
 from zeal.context import Context
 from zeal.db import writes
@@ -40,7 +41,7 @@ class Web:
     session: Session
     ctx: Context
     user: User | None
-    token: SessionToken | None = None
+    token: SignedInSession | None = None
 
     @property
     def limits(self) -> Limits:
