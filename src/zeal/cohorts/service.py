@@ -7,8 +7,9 @@ after the other; a unique key on current memberships is the last word.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -234,11 +235,12 @@ def members_at(
     role: Role | None = Role.STUDENT,
 ) -> Select[int]:
     """A subquery of the user ids in the cohort at `instant` (students, unless role is None)."""
-    query = select(CohortMember.user_id).where(
-        CohortMember.cohort_id == cohort_id,
-        CohortMember.joined_at <= instant,
-        or_(CohortMember.left_at.is_(None), CohortMember.left_at > instant),
+    member = cast(Table, CohortMember.__table__).c  # table columns: boards are hot queries
+    query = select(member.user_id).where(
+        member.cohort_id == cohort_id,
+        member.joined_at <= instant,
+        or_(member.left_at.is_(None), member.left_at > instant),
     )
     if role is not None:
-        query = query.where(CohortMember.role == role)
+        query = query.where(member.role == role)
     return query.distinct()

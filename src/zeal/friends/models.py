@@ -89,8 +89,8 @@ class Friendship(Base):
     def other(self, user_id: int) -> int:
         return self.user_high_id if user_id == self.user_low_id else self.user_low_id
 
-    # The two below name table columns, not mapped attributes, so a hot query built of table
-    # columns stays off the ORM's slower execution path (the SQL is the same).
+    # These name table columns, not mapped attributes, so a hot query built of table columns
+    # stays off the ORM's slower execution path (the SQL is the same).
     @classmethod
     def other_side(cls, user_id: _Learner) -> ColumnElement[int]:
         """In a query: the other learner of a friendship of `user_id`'s (as `other`, in SQL)."""
@@ -107,9 +107,10 @@ class Friendship(Base):
     def between(cls, a: _Learner, b: _Learner) -> ColumnElement[bool]:
         """In a query: the friendships of `a` and `b` (ids or columns), whichever is lower;
         each side an equality, so either index serves it (`other_side` would hide them)."""
+        c = cast(Table, cls.__table__).c
         return or_(
-            and_(cls.user_low_id == a, cls.user_high_id == b),
-            and_(cls.user_low_id == b, cls.user_high_id == a),
+            and_(c.user_low_id == a, c.user_high_id == b),
+            and_(c.user_low_id == b, c.user_high_id == a),
         )
 
 
@@ -130,7 +131,8 @@ class Block(Base):
     def either_way(cls, a: _Learner, b: _Learner) -> ColumnElement[bool]:
         """In a query: a block between `a` and `b`, whoever blocked whom (a blocked pair do not
         exist for each other: search, profiles, boards and requests all ask this)."""
+        c = cast(Table, cls.__table__).c
         return or_(
-            and_(cls.blocker_id == a, cls.blocked_id == b),
-            and_(cls.blocker_id == b, cls.blocked_id == a),
+            and_(c.blocker_id == a, c.blocked_id == b),
+            and_(c.blocker_id == b, c.blocked_id == a),
         )
