@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, func, select, update
+from sqlalchemy import Insert, Integer, Table, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -54,11 +54,15 @@ def apply_changes(
     """Move the learner's metric values and award every badge a value reached (all levels it
     passed, once each). Metrics the catalog does not have are ignored.
 
-    One read (the learner's values for these metrics, with the catalog's version: the badges
-    come from the catalog this process keeps), one write of the values that moved, and one
-    insert when a value passed a threshold. Plain rows and statements built once: every
-    practice event comes through here.
+    Counters alone (most practice events) are one upsert that adds their amounts and returns
+    the new values, which tell the old ones. A change that sets a gauge reads the learner's
+    values first and writes those that moved. Either way the badges come from the catalog
+    this process keeps (the statement returns the catalog's version), and one insert awards
+    the thresholds passed. Plain rows and statements built once: every practice event comes
+    through here.
     """
+    if all(change.set_to is None for change in changes.values()):
+        return _add_to_counters(session, ctx, user_id, changes)
     rows = session.execute(_VALUES, {"user_id": user_id, "codes": list(changes)}).all()
     if not rows:
         return []
@@ -67,6 +71,62 @@ def apply_changes(
     now = ctx.clock.now()
     _write_values(session, user_id, moves, now)
     return _award(session, user_id, reached, now) if reached else []
+
+
+def _add_to_counters(
+    session: Session, ctx: Context, user_id: int, changes: dict[str, Change]
+) -> list[AwardedBadge]:
+    codes = list(changes)
+    params: dict[str, Any] = {"user_id": user_id, "now": ctx.clock.now()}
+    for i, code in enumerate(codes):
+        params[f"code_{i}"], params[f"add_{i}"] = code, changes[code].add
+    backend = session.get_bind().dialect.name
+    rows = session.execute(_counters_upsert(backend, len(codes)), params).all()
+    if not rows:
+        return []
+    badges = catalog(session, rows[0].catalog_version)
+    reached = []
+    for metric_id, new, _ in sorted(rows):  # announced by metric, then level
+        metric = badges.metric_by_id[metric_id]
+        old = new - changes[metric.code].add
+        reached += [_announced(metric, b) for b in metric.badges if old < b.threshold <= new]
+    return _award(session, user_id, reached, params["now"]) if reached else []
+
+
+@cache
+def _counters_upsert(backend: str, count: int) -> Insert:
+    """Add `add_i` to the learner's value of metric `code_i` (i < count), for the metrics
+    that have badges, inserting values not kept yet; returns the new values and the
+    catalog's version."""
+    metric = _METRIC.c
+    amount = case(
+        *(
+            (metric.code == bindparam(f"code_{i}"), bindparam(f"add_{i}", type_=Integer))
+            for i in range(count)
+        ),
+        else_=0,
+    )
+    rows = select(
+        bindparam("user_id", type_=Integer),
+        metric.id,
+        amount,
+        bindparam("now", type_=_USER_METRIC.c.updated_at.type),
+    ).where(
+        metric.code.in_([bindparam(f"code_{i}") for i in range(count)]),
+        exists().where(_BADGE.c.metric_id == metric.id),
+    )
+    statement = upsert(
+        backend,
+        _USER_METRIC,
+        (["user_id", "metric_id", "value", "updated_at"], rows),
+        ["user_id", "metric_id"],
+        lambda proposed: {
+            "value": _USER_METRIC.c.value + proposed.value,
+            "updated_at": proposed.updated_at,
+        },
+    )
+    columns = (_USER_METRIC.c.metric_id, _USER_METRIC.c.value, VERSION.label("catalog_version"))
+    return statement.returning(*columns)
 
 
 @dataclass(frozen=True)
