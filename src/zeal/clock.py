@@ -1,5 +1,6 @@
 """Time: an injectable clock and the one function that turns an instant into a learner's day."""
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Protocol
@@ -80,3 +81,13 @@ def local_date(user: HasTimezone, instant: datetime) -> date:
     Every rule that speaks of "a day" (streaks, practice days, today) goes through here.
     """
     return local_datetime(user, instant).date()
+
+
+class HasIdAndTimezone(HasTimezone, Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def todays(learners: Iterable[HasIdAndTimezone], now: datetime) -> dict[int, date]:
+    """Each learner's own local date at `now`, by id."""
+    return {learner.id: local_date(learner, now) for learner in learners}

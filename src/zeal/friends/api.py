@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from zeal.accounts.models import User
 from zeal.accounts.schemas import PublicUser
+from zeal.clock import todays
 from zeal.deps import ContextDep, CurrentUser, LimitsDep, SessionDep
 from zeal.friends import blocks, friendships, requests
 from zeal.friends.models import FriendRequest
@@ -24,7 +25,7 @@ from zeal.friends.schemas import (
     UsernameBody,
 )
 from zeal.friends.search import MAX_SEARCH_RESULTS, search
-from zeal.practice.reading import streaks_of, todays
+from zeal.practice.reading import streaks_of
 from zeal.problems import refusals
 from zeal.schemas import (
     CursorQuery,

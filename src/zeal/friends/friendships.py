@@ -1,17 +1,16 @@
 """Friendships: starting one (with its friend streak), ending one, and listing friends."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Integer, Select, Table, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.clock import local_date
+from zeal.clock import local_date, todays
 from zeal.context import Context
 from zeal.friends import errors, friend_streaks
 from zeal.friends.friend_streaks import FriendStreakView
@@ -101,18 +100,6 @@ class Friend:
     streak: FriendStreakView
 
 
-class _Learner(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-
-
-def todays(ctx: Context, users: Sequence[_Learner]) -> dict[int, date]:
-    now = ctx.clock.now()
-    return {user.id: local_date(user, now) for user in users}
-
-
 # A page of friends: enough for a screen, small enough that a learner with hundreds of friends
 # costs what one with fifty does.
 FRIENDS_PAGE = 50
@@ -161,7 +148,7 @@ def _friends(
     params = {"me": user.id, "after": after, "limit": limit}
     rows = session.execute(_friends_query(after is not None, limit is not None), params).all()
     pairs = [(_profile(row), _friendship(row)) for row in rows]
-    days = todays(ctx, [user, *(friend for friend, _ in pairs)])
+    days = todays([user, *(friend for friend, _ in pairs)], ctx.clock.now())
     views = friend_streaks.friend_streak_views(session, [f for _, f in pairs], days)
     return [Friend(friend, f, views[f.id]) for friend, f in pairs]
 
@@ -204,7 +191,9 @@ def friend_streak_with(
     friendship = active_friendship(session, user.id, other.id)
     if friendship is None:
         return None
-    views = friend_streaks.friend_streak_views(session, [friendship], todays(ctx, [user, other]))
+    views = friend_streaks.friend_streak_views(
+        session, [friendship], todays([user, other], ctx.clock.now())
+    )
     return friendship, views[friendship.id]
 
 

@@ -1,15 +1,13 @@
 """Reading streaks and the practice-day ledger, each learner on their own today."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Protocol, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.clock import local_date
 from zeal.db import among
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
@@ -64,18 +62,6 @@ def streak_view(
 def list_streaks(session: Session, user: User, today: date) -> list[StreakView]:
     """Every language the learner practises, longest current streak first. Two queries."""
     return streaks_of(session, {user.id: today})[user.id]
-
-
-class _Learner(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def timezone(self) -> str: ...
-
-
-def todays(users: Sequence[_Learner], now: datetime) -> dict[int, date]:
-    """Each learner's own local date at `now`, by id."""
-    return {user.id: local_date(user, now) for user in users}
 
 
 def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[StreakView]]:

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from zeal.clock import todays
 from zeal.friends import blocks, friendships, requests
 from zeal.friends.pairs import Relation
 from zeal.friends.search import search
-from zeal.practice.reading import streaks_of, todays
+from zeal.practice.reading import streaks_of
 from zeal.schemas import CursorQuery, IdPath, UsernamePath, decode_cursor, encode_cursor
 from zeal.use_cases import friendships as friendships_use_case
 from zeal.web.pages import Form, LearnerDep, Web, local_target
