@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -53,7 +53,7 @@ def on_new_practice_day(session: Session, user_id: int, day: date) -> None:
     else:
         if len(ahead) < len(locked):
             behind = or_(Friendship.streak_last_day.is_(None), Friendship.streak_last_day < day)
-            practised = _practised(Friendship.other_side(user_id), day).exists()
+            practised = _friend_practised_on(user_id, day)
             _extend_in_step(session, and_(_joinable(user_id, day), behind, practised), day)
         shared = _friend_practised(session, user_id, day) if ahead else set()
     late = [row for row in ahead if row.id in shared]
@@ -91,10 +91,10 @@ def _ahead_of(row: Any, day: date) -> bool:
     return row.streak_last_day is not None and row.streak_last_day >= day
 
 
-def _practised(user_id: Any, day: date) -> Select[int]:
-    """Whether `user_id` (a value or a column) practised on `day`, any language."""
-    return select(PracticeDay.user_id).where(
-        PracticeDay.user_id == user_id,
+def _friend_practised_on(user_id: int, day: date) -> ColumnElement[bool]:
+    """In a query of the learner's friendships: the friend practised on `day` (any language)."""
+    return exists().where(
+        PracticeDay.user_id == Friendship.other_side(user_id),
         PracticeDay.day == day,
         PracticeDay.counts_for_streak.is_(True),
     )
@@ -102,19 +102,7 @@ def _practised(user_id: Any, day: date) -> Select[int]:
 
 def _friend_practised(session: Session, user_id: int, day: date) -> set[int]:
     """The learner's friendships whose friend practised on `day` (any language)."""
-    query = (
-        select(Friendship.id)
-        .join(
-            PracticeDay,
-            and_(
-                PracticeDay.user_id == Friendship.other_side(user_id),
-                PracticeDay.day == day,
-                PracticeDay.counts_for_streak.is_(True),
-            ),
-        )
-        .where(_joinable(user_id, day))
-        .distinct()
-    )
+    query = select(Friendship.id).where(_joinable(user_id, day), _friend_practised_on(user_id, day))
     return set(session.scalars(query))
 
 
