@@ -88,8 +88,7 @@ def _add_to_counters(
     reached = []
     for metric_id, new, _ in sorted(rows):  # announced by metric, then level
         metric = badges.metric_by_id[metric_id]
-        old = new - changes[metric.code].add
-        reached += [_announced(metric, b) for b in metric.badges if old < b.threshold <= new]
+        reached += _passed(metric, new - changes[metric.code].add, new)
     return _award(session, user_id, reached, params["now"]) if reached else []
 
 
@@ -151,16 +150,17 @@ def _moves(
         move = _Move(row.metric_id, old, _moved(old, changes[row.code]))
         if row.value is None or move.new != old:
             moves.append(move)
-        for badge in metric.badges:
-            if move.old < badge.threshold <= move.new:
-                reached.append(_announced(metric, badge))
+        reached += _passed(metric, move.old, move.new)
     return moves, reached
 
 
-def _announced(metric: CatalogMetric, badge: CatalogBadge) -> AwardedBadge:
-    return AwardedBadge(
-        badge.id, metric.code, badge.level, badge.name, badge.achieved_description, badge.icon
-    )
+def _passed(metric: CatalogMetric, old: int, new: int) -> list[AwardedBadge]:
+    """The metric's badges whose thresholds a move from `old` to `new` passed, by level."""
+    return [
+        AwardedBadge(b.id, metric.code, b.level, b.name, b.achieved_description, b.icon)
+        for b in metric.badges
+        if old < b.threshold <= new
+    ]
 
 
 def _write_values(session: Session, user_id: int, moves: list[_Move], now: datetime) -> None:
