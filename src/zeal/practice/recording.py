@@ -95,8 +95,6 @@ class Booking:
     """What booking an event changed, for whatever reacts to it."""
 
     attempt: Attempt
-    day: date  # the learner's local date of the event
-    today: date  # the learner's local date now
     local_hour: int  # the hour on the learner's clock when it happened
     new_streak_day: bool  # the language-day began to count for the streak
     new_practice_date: bool  # ... and no other language counted that date yet
@@ -106,6 +104,14 @@ class Booking:
     @property
     def user(self) -> Learner:
         return self.attempt.user
+
+    @property
+    def day(self) -> date:
+        return self.attempt.day
+
+    @property
+    def today(self) -> date:
+        return self.attempt.today
 
     @property
     def practice(self) -> Practice:
@@ -272,9 +278,7 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     hour = local_datetime(user, attempt.occurred_at).hour
     counts_new_date = new_streak_day and not standing.others_counting
     streaks = tuple({**standing.streaks, practice.language: streak}.values())
-    return Booking(
-        attempt, day, attempt.today, hour, new_streak_day, counts_new_date, view, streaks
-    )
+    return Booking(attempt, hour, new_streak_day, counts_new_date, view, streaks)
 
 
 def keep(
