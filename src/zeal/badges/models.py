@@ -61,6 +61,9 @@ class UserMetric(Base):
         ForeignKey("metric.id", ondelete="CASCADE"), primary_key=True
     )
     value: Mapped[int] = mapped_column(Integer, default=0)
+    # The value before the last change, written and returned by the statement that moves the
+    # value (a RETURNING clause sees only the row as written); read nowhere else.
+    previous_value: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -12,15 +12,29 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Integer, Table, bindparam, case, exists, func, select, update
+from sqlalchemy import (
+    Insert,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.models import User
-from zeal.badges.catalog_cache import VERSION, Catalog, CatalogBadge, CatalogMetric, catalog
+from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, catalog
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
-from zeal.db import among, insert_new, upsert
+from zeal.db import insert_new, upsert
 from zeal.friends import friendships
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
@@ -54,104 +68,99 @@ def apply_changes(
     """Move the learner's metric values and award every badge a value reached (all levels it
     passed, once each). Metrics the catalog does not have are ignored.
 
-    Counters alone (most practice events) are one upsert that adds their amounts and returns
-    the new values, which tell the old ones. A change that sets a gauge reads the learner's
-    values first and writes those that moved. Either way the badges come from the catalog
-    this process keeps (the statement returns the catalog's version), and one insert awards
-    the thresholds passed. Plain rows and statements built once: every practice event comes
-    through here.
+    One upsert adds the counters' amounts, sets the gauges, and returns each value that moved
+    with the value before it (kept for this in `previous_value`) and the catalog's version;
+    the badges come from the catalog this process keeps, and one insert awards the thresholds
+    passed. A statement built once per number of metrics: every practice event comes here.
     """
-    if all(change.set_to is None for change in changes.values()):
-        return _add_to_counters(session, ctx, user_id, changes)
-    rows = session.execute(_VALUES, {"user_id": user_id, "codes": list(changes)}).all()
-    if not rows:
-        return []
-    badges = catalog(session, rows[0].catalog_version)
-    moves, reached = _moves(rows, changes, badges)
-    now = ctx.clock.now()
-    _write_values(session, user_id, moves, now)
-    return _award(session, user_id, reached, now) if reached else []
-
-
-def _add_to_counters(
-    session: Session, ctx: Context, user_id: int, changes: dict[str, Change]
-) -> list[AwardedBadge]:
     codes = list(changes)
     params: dict[str, Any] = {"user_id": user_id, "now": ctx.clock.now()}
     for i, code in enumerate(codes):
-        params[f"code_{i}"], params[f"add_{i}"] = code, changes[code].add
+        params[f"code_{i}"] = code
+        params[f"add_{i}"], params[f"set_{i}"] = changes[code].add, changes[code].set_to
     backend = session.get_bind().dialect.name
-    rows = session.execute(_counters_upsert(backend, len(codes)), params).all()
+    rows = session.execute(_move_values(backend, len(codes)), params).all()
     if not rows:
         return []
     badges = catalog(session, rows[0].catalog_version)
     reached = []
-    for metric_id, new, _ in sorted(rows):  # announced by metric, then level
-        metric = badges.metric_by_id[metric_id]
-        reached += _passed(metric, new - changes[metric.code].add, new)
+    for metric_id, new, old, _ in sorted(rows):  # announced by metric, then level
+        metric = badges.metric_by_id.get(metric_id)
+        if metric is not None:
+            reached += _passed(metric, old or 0, new)
     return _award(session, user_id, reached, params["now"]) if reached else []
 
 
+_USER_METRIC = cast(Table, UserMetric.__table__)
+_USER_BADGE = cast(Table, UserBadge.__table__)
+_BADGE = cast(Table, Badge.__table__)
+_METRIC = cast(Table, Metric.__table__)
+_KEPT = _USER_METRIC.alias("kept")
+
+
 @cache
-def _counters_upsert(backend: str, count: int) -> Insert:
-    """Add `add_i` to the learner's value of metric `code_i` (i < count), for the metrics
-    that have badges, inserting values not kept yet; returns the new values and the
-    catalog's version."""
-    metric = _METRIC.c
-    amount = case(
-        *(
-            (metric.code == bindparam(f"code_{i}"), bindparam(f"add_{i}", type_=Integer))
-            for i in range(count)
-        ),
-        else_=0,
-    )
-    rows = select(
-        bindparam("user_id", type_=Integer),
-        metric.id,
-        amount,
-        bindparam("now", type_=_USER_METRIC.c.updated_at.type),
-    ).where(
-        metric.code.in_([bindparam(f"code_{i}") for i in range(count)]),
-        exists().where(_BADGE.c.metric_id == metric.id),
-    )
+def _move_values(backend: str, count: int) -> Insert:
+    """Upsert `_moved_rows`, returning the new value, the value before (NULL: none kept) and
+    the catalog's version."""
+    moved = ("value", "previous_value", "updated_at")
     statement = upsert(
         backend,
         _USER_METRIC,
-        (["user_id", "metric_id", "value", "updated_at"], rows),
+        (["user_id", "metric_id", *moved], _moved_rows(count)),
         ["user_id", "metric_id"],
-        lambda proposed: {
-            "value": _USER_METRIC.c.value + proposed.value,
-            "updated_at": proposed.updated_at,
-        },
+        lambda proposed: {name: proposed[name] for name in moved},
     )
-    columns = (_USER_METRIC.c.metric_id, _USER_METRIC.c.value, VERSION.label("catalog_version"))
+    columns = (
+        _USER_METRIC.c.metric_id,
+        _USER_METRIC.c.value,
+        _USER_METRIC.c.previous_value,
+        VERSION.label("catalog_version"),
+    )
     return statement.returning(*columns)
 
 
-@dataclass(frozen=True)
-class _Move:
-    metric_id: int
-    old: int
-    new: int
+def _moved_rows(count: int) -> Select[Any]:
+    """For metric `code_i` (i < count) that has badges and moves: the learner, the metric, the
+    new value, the kept one and the time. The learner's row lock makes reading the kept
+    values inside the write safe."""
+    metric, kept = _METRIC.c, _KEPT.c
+    new = _moved_value(count)
+    return (
+        select(
+            bindparam("user_id", type_=Integer),
+            metric.id,
+            new,
+            kept.value,
+            bindparam("now", type_=_USER_METRIC.c.updated_at.type),
+        )
+        .select_from(
+            _METRIC.outerjoin(
+                _KEPT, and_(kept.metric_id == metric.id, kept.user_id == bindparam("user_id"))
+            )
+        )
+        .where(
+            metric.code.in_([bindparam(f"code_{i}") for i in range(count)]),
+            exists().where(_BADGE.c.metric_id == metric.id),
+            or_(kept.value.is_(None), new != kept.value),
+        )
+    )
 
 
-def _moves(
-    rows: Iterable[Any], changes: dict[str, Change], badges: Catalog
-) -> tuple[list[_Move], list[AwardedBadge]]:
-    """Each metric's move, and the badges whose thresholds it passed (rows: the metrics by
-    id and code, with the learner's stored values)."""
-    moves = []
-    reached = []
-    for row in rows:
-        metric = badges.metric_by_id.get(row.metric_id)
-        if metric is None:  # a metric without badges: nothing to keep
-            continue
-        old = row.value or 0
-        move = _Move(row.metric_id, old, _moved(old, changes[row.code]))
-        if row.value is None or move.new != old:
-            moves.append(move)
-        reached += _passed(metric, move.old, move.new)
-    return moves, reached
+def _moved_value(count: int) -> ColumnElement[int]:
+    """In `_move_values`: metric `code_i`'s kept value plus `add_i`, or `set_i` when given."""
+    old = func.coalesce(_KEPT.c.value, 0)
+    return case(
+        *(
+            (
+                _METRIC.c.code == bindparam(f"code_{i}"),
+                func.coalesce(
+                    bindparam(f"set_{i}", type_=Integer), old + bindparam(f"add_{i}", type_=Integer)
+                ),
+            )
+            for i in range(count)
+        ),
+        else_=old,
+    )
 
 
 def _passed(metric: CatalogMetric, old: int, new: int) -> list[AwardedBadge]:
@@ -161,58 +170,6 @@ def _passed(metric: CatalogMetric, old: int, new: int) -> list[AwardedBadge]:
         for b in metric.badges
         if old < b.threshold <= new
     ]
-
-
-def _write_values(session: Session, user_id: int, moves: list[_Move], now: datetime) -> None:
-    """Keep the moved values, new or not, in one statement."""
-    if moves:
-        rows = [
-            {"b_user_id": user_id, "b_metric_id": m.metric_id, "b_value": m.new, "b_at": now}
-            for m in moves
-        ]
-        session.execute(_value_upsert(session.get_bind().dialect.name), rows)
-
-
-_USER_METRIC = cast(Table, UserMetric.__table__)
-_USER_BADGE = cast(Table, UserBadge.__table__)
-_BADGE = cast(Table, Badge.__table__)
-_METRIC = cast(Table, Metric.__table__)
-# The metrics named by code, with the learner's stored value (NULL: none yet).
-_VALUES = (
-    select(
-        _METRIC.c.id.label("metric_id"),
-        _METRIC.c.code,
-        _USER_METRIC.c.value,
-        VERSION.label("catalog_version"),
-    )
-    .outerjoin(
-        _USER_METRIC,
-        (_USER_METRIC.c.metric_id == _METRIC.c.id)
-        & (_USER_METRIC.c.user_id == bindparam("user_id")),
-    )
-    .where(among(_METRIC.c.code, "codes"))
-    .order_by(_METRIC.c.id)  # new badges are announced by metric, then level
-)
-
-
-@cache
-def _value_upsert(backend: str) -> Insert:
-    return upsert(
-        backend,
-        _USER_METRIC,
-        {
-            "user_id": bindparam("b_user_id"),
-            "metric_id": bindparam("b_metric_id"),
-            "value": bindparam("b_value"),
-            "updated_at": bindparam("b_at"),
-        },
-        ["user_id", "metric_id"],
-        lambda proposed: {"value": proposed.value, "updated_at": proposed.updated_at},
-    )
-
-
-def _moved(old: int, change: Change) -> int:
-    return old + change.add if change.set_to is None else change.set_to
 
 
 def _award(
