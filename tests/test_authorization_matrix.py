@@ -93,6 +93,15 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 201, F: 201, S: 201, B: 201, T: 201, KEY: 401, REV: 401},
     ("POST", "/v1/users/{user_id}/practice-events"):  # for platform servers only
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    # ---- API: a platform's own learners (L is known to the key's platform as "lena-8812") --------
+    ("PUT", "/v1/platform/learners/{external_id}"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
+    ("GET", "/v1/platform/learners/{external_id}"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
+    ("DELETE", "/v1/platform/learners/{external_id}"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
+    ("POST", "/v1/platform/learners/{external_id}/practice-events"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("GET", "/v1/me/streaks"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/practice-days"):
@@ -257,6 +266,7 @@ class World:
     sent_request_id: int  # L's request to X
 
 
+EXTERNAL_ID = "lena-8812"  # L as the key's platform knows her
 NAMES = {L: "lena", F: "fred", S: "sami", B: "bert", T: "tara", "R": "rosa", "X": "xavi"}
 
 
@@ -275,7 +285,8 @@ def build_world(client: TestClient, db: Database, ctx: Context) -> World:
             who: accounts_service.open_session(session, ctx, users[who])[0] for who in LEARNERS
         }
         secrets[REV], _ = accounts_service.open_session(session, ctx, users[L])
-        secrets[KEY], _ = accounts_service.create_api_key(session, ctx, name="platform")
+        secrets[KEY], key = accounts_service.create_api_key(session, ctx, name="platform")
+        users[L].platform_id, users[L].external_id = key.platform_id, EXTERNAL_ID
         practice = Practice(PracticeType.ARTICLE_COMPLETED, "es")  # earns "First Page"
         recorded = record_practice(session, ctx, user_id=users[L].id, practice=practice)
         assert recorded.new_badges, "L has a badge"
@@ -370,6 +381,10 @@ BODIES: dict[Route, Callable[[World, str], dict[str, Any]]] = {
     ("DELETE", "/v1/me"): _fixed({"password": PASSWORD}),
     ("POST", "/v1/me/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("POST", "/v1/users/{user_id}/practice-events"): _fixed({"type": "reading", "language": "es"}),
+    ("PUT", "/v1/platform/learners/{external_id}"): _fixed({"display_name": "Lena L"}),
+    ("POST", "/v1/platform/learners/{external_id}/practice-events"): _fixed(
+        {"type": "reading", "language": "es"}
+    ),
     ("POST", "/v1/friend-requests"): _naming_l("username"),
     ("POST", "/v1/me/blocks"): _naming_l("username"),
     ("POST", "/v1/cohorts"): _fixed({"name": "French 1A"}),
@@ -420,6 +435,7 @@ def url_of(world: World, route: Route) -> str:
         cohort_id=world.cohort_id,
         request_id=request_id,
         image=IMAGE,
+        external_id=EXTERNAL_ID,
     )
 
 

@@ -54,3 +54,24 @@ def test_the_demo_world_loads_once(cli_env: None, db: Database) -> None:
         classes = session.scalar(select(func.count()).select_from(Cohort))
         members = session.scalar(select(func.count()).select_from(CohortMember))
     assert (classes, members) == (2, 8)  # two classes, everyone in one
+
+
+def test_platforms_are_made_by_name_and_keys_act_for_one(cli_env: None, db: Database) -> None:
+    made = runner.invoke(cli.app, ["platforms", "create", "Lingo Land"])
+    assert made.exit_code == 0, made.output
+    again = runner.invoke(cli.app, ["platforms", "create", "Lingo Land"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    created = runner.invoke(cli.app, ["api-keys", "create", "web", "--platform", "Lingo Land"])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().rsplit(" ", 1)[-1]
+    plain = runner.invoke(cli.app, ["api-keys", "create", "old script"])  # no platform named
+    with db.transaction(write=False) as session:
+        key = accounts_service.api_key_for(session, secret)
+        platforms = {p.id: p.name for p in accounts_service.list_platforms(session)}
+    assert platforms[key.platform_id] == "Lingo Land"
+    assert sorted(platforms.values()) == ["Lingo Land", "default"]
+    listed = runner.invoke(cli.app, ["platforms", "list"]).stdout
+    assert "Lingo Land" in listed and "default" in listed
+    keys = runner.invoke(cli.app, ["api-keys", "list"]).stdout
+    assert "web\tLingo Land\tactive" in keys.replace("…", "")
+    assert plain.exit_code == 0 and "old script\tdefault" in keys

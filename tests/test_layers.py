@@ -26,6 +26,7 @@ LAYERS = [
     "leaderboards",
     "use_cases",
     "data_rights",
+    "platform",
     "edge",
 ]
 EDGE = {"app", "cli", "demo", "deps", "health", "middleware", "problems", "models", "web"}

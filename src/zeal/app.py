@@ -21,6 +21,7 @@ from zeal.leaderboards import api as leaderboards_api
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.middleware import BodyLimit
+from zeal.platform import api as platform_api
 from zeal.practice import api as practice_api
 from zeal.web import errors as web_errors
 from zeal.web.headers import PageHeaders
@@ -82,6 +83,7 @@ def create_app(
         cohorts_api.router,
         leaderboards_api.router,
         data_rights_api.router,
+        platform_api.router,
     )
     for router in routers:
         app.include_router(router)

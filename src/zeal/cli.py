@@ -1,4 +1,4 @@
-"""The `zeal` command: serve, migrate, load the demo world, manage platform API keys."""
+"""The `zeal` command: serve, migrate, load the demo world, manage platforms and their keys."""
 
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,15 +11,18 @@ from zeal.badges import catalog, catch_up
 from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import one_transaction
+from zeal.errors import ZealError
 
 app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Zeal: streaks, friends, badges and leaderboards for learning apps.",
 )
 db_app = typer.Typer(help="Database schema.")
+platforms_app = typer.Typer(help="Platforms: each has its keys and its own learners.")
 keys_app = typer.Typer(help="Platform API keys (X-API-Key).")
 badges_app = typer.Typer(help="The badge catalog and catching up on awards.")
 app.add_typer(db_app, name="db")
+app.add_typer(platforms_app, name="platforms")
 app.add_typer(keys_app, name="api-keys")
 app.add_typer(badges_app, name="badges")
 
@@ -77,14 +80,43 @@ def load_demo(
         typer.echo("demo world already loaded")
 
 
+@platforms_app.command("create")
+def create_platform(name: Annotated[str, typer.Argument(help="The platform's name.")]) -> None:
+    """Create a platform; give it keys with `zeal api-keys create --platform NAME`."""
+    settings = get_settings()
+    try:
+        with one_transaction(settings.database_url) as session:
+            platform = accounts_service.create_platform(session, Context(settings), name)
+            platform_id = platform.id
+    except ZealError as refused:
+        typer.echo(str(refused), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"platform {platform_id} ({name}) created")
+
+
+@platforms_app.command("list")
+def list_platforms() -> None:
+    """List platforms."""
+    with one_transaction(get_settings().database_url, write=False) as session:
+        for platform in accounts_service.list_platforms(session):
+            typer.echo(f"{platform.id}\t{platform.name}\tsince {platform.created_at:%Y-%m-%d}")
+
+
 @keys_app.command("create")
-def create_key(name: Annotated[str, typer.Argument(help="Who the key is for.")]) -> None:
+def create_key(
+    name: Annotated[str, typer.Argument(help="Who the key is for.")],
+    platform: Annotated[
+        str, typer.Option(help="The platform the key acts for (made when it does not exist).")
+    ] = accounts_service.DEFAULT_PLATFORM,
+) -> None:
     """Create a key; it is printed once and stored only hashed."""
     settings = get_settings()
     with one_transaction(settings.database_url) as session:
-        secret, row = accounts_service.create_api_key(session, Context(settings), name=name)
+        secret, row = accounts_service.create_api_key(
+            session, Context(settings), name=name, platform=platform
+        )
         key_id = row.id
-    typer.echo(f"api key {key_id} ({name}): {secret}")
+    typer.echo(f"api key {key_id} ({name}, platform {platform}): {secret}")
     typer.echo("Store it now: Zeal keeps only its hash.", err=True)
 
 
@@ -92,9 +124,9 @@ def create_key(name: Annotated[str, typer.Argument(help="Who the key is for.")])
 def list_keys() -> None:
     """List keys (their prefixes only)."""
     with one_transaction(get_settings().database_url, write=False) as session:
-        for key in accounts_service.list_api_keys(session):
+        for key, platform in accounts_service.list_api_keys(session):
             state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-            typer.echo(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{state}")
+            typer.echo(f"{key.id}\t{key.key_prefix}…\t{key.name}\t{platform}\t{state}")
 
 
 @keys_app.command("revoke")

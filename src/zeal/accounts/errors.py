@@ -66,3 +66,23 @@ class AvatarNotFound(NotFound):
 class UserNotFound(NotFound):
     code = "user_not_found"
     title = "No such learner"
+
+
+class PlatformTaken(Conflict):
+    code = "platform_taken"
+    title = "Platform name taken"
+
+
+class PlatformNameInvalid(Invalid):
+    code = "platform_name_invalid"
+    title = "Invalid platform name"
+
+
+class LearnerNotFound(NotFound):
+    code = "learner_not_found"
+    title = "No such learner on this platform"
+
+
+class ExternalIdInvalid(Invalid):
+    code = "external_id_invalid"
+    title = "Invalid external id"

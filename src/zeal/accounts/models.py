@@ -1,22 +1,37 @@
-"""Tables for learners, their session tokens and platform API keys."""
+"""Tables for learners, their session tokens, platforms and their API keys."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, true
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zeal.db import Base, UTCDateTime
 
 
-class User(Base):
-    """A learner's account. `username` keeps the case typed; `username_key` makes it unique
-    case-insensitively on every backend (a lower-cased copy with a unique index)."""
+class Platform(Base):
+    """A learning platform that plugs Zeal in: its API keys act for it, and the learners it
+    created are known to it by its own ids."""
 
-    __tablename__ = "user_account"
+    __tablename__ = "platform"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class User(Base):
+    """A learner's account. `username` keeps the case typed; `username_key` makes it unique
+    case-insensitively on every backend (a lower-cased copy with a unique index). A learner a
+    platform created has its `external_id` there, and may have no e-mail and no password."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("platform_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"))
+    external_id: Mapped[str | None] = mapped_column(String(128))
     username: Mapped[str] = mapped_column(String(30))
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
@@ -64,6 +79,7 @@ class ApiKey(Base):
     __tablename__ = "api_key"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     key_prefix: Mapped[str] = mapped_column(String(12))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -97,7 +97,7 @@ class MeRead(Schema):
     id: int
     username: str
     display_name: str
-    email: str
+    email: str | None = Field(description="Null for a platform's learner who has none.")
     timezone: str
     avatar: AvatarRead
     social: SocialSettings

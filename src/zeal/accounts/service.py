@@ -20,10 +20,12 @@ from zeal.accounts.errors import (
     InvalidCredentials,
     InvalidToken,
     PasswordTooWeak,
+    PlatformNameInvalid,
+    PlatformTaken,
     TimezoneInvalid,
     UsernameTaken,
 )
-from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.accounts.models import ApiKey, Platform, SessionToken, User
 from zeal.accounts.queries import find_by_login, find_by_username, lock_user
 from zeal.clock import is_timezone
 from zeal.context import Context
@@ -32,6 +34,8 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 MAX_DISPLAY_NAME = 50
 _GENERATION_ATTEMPTS = 20
+# The platform of keys made without naming one (and of every key made before platforms).
+DEFAULT_PLATFORM = "default"
 _rng = random.SystemRandom()
 
 
@@ -96,29 +100,36 @@ def create_user(
         raise EmailTaken("An account with this e-mail address already exists.")
     if chosen is not None:
         _ensure_username_free(session, chosen)
-    return _insert_learner(session, ctx, email, ctx.passwords.hash(password), zone, chosen, name)
+    return insert_learner(session, ctx, email, ctx.passwords.hash(password), zone, chosen, name)
 
 
-def _insert_learner(
+class ExternalIdTaken(Exception):
+    """The platform's id was given to a learner between our check and our insert."""
+
+
+def insert_learner(
     session: Session,
     ctx: Context,
-    email: str,
-    password_hash: str,
+    email: str | None,
+    password_hash: str | None,
     zone: str,
     chosen: str | None,
     name: str | None,
+    known_as: tuple[int, str] | None = None,
 ) -> User:
-    """Insert the learner, making up a free username when none was chosen."""
+    """Insert the learner, making up a free username when none was chosen; `known_as`: the
+    platform that makes the learner, and its id for them."""
+    platform_id, external_id = known_as or (None, None)
     for _ in range(_GENERATION_ATTEMPTS):
-        handle = chosen or usernames.generate_username(_rng)
-        if chosen is None and (
-            find_by_username(session, handle) or handle.lower() in usernames.RESERVED
-        ):
+        handle = chosen or _made_up_username(session)
+        if handle is None:
             continue
         image, character, background = avatars.random_avatar(_rng, usernames.noun_of(handle))
         user = User(
             email=email,
             password_hash=password_hash,
+            platform_id=platform_id,
+            external_id=external_id,
             timezone=zone,
             avatar_image=image,
             avatar_character_color=character,
@@ -131,14 +142,37 @@ def _insert_learner(
             with session.begin_nested():
                 session.add(user)
         except IntegrityError:
-            # Someone registered the same e-mail or name between our check and our insert.
-            if session.scalar(select(User.id).where(User.email == email)) is not None:
-                raise EmailTaken("An account with this e-mail address already exists.") from None
-            if chosen is not None:
-                raise UsernameTaken(f"'{chosen}' is already taken.") from None
+            _refused_insert(session, email, chosen, platform_id, external_id)
             continue
         return user
     raise RuntimeError("could not generate a free username")
+
+
+def _made_up_username(session: Session) -> str | None:
+    """A generated username, or None when it is taken or reserved (try another)."""
+    handle = usernames.generate_username(_rng)
+    if find_by_username(session, handle) or handle.lower() in usernames.RESERVED:
+        return None
+    return handle
+
+
+def _refused_insert(
+    session: Session,
+    email: str | None,
+    chosen: str | None,
+    platform_id: int | None,
+    external_id: str | None,
+) -> None:
+    """Someone took the platform's id, the e-mail or the name between our check and our
+    insert: say which; returns when only a made-up username collided (try another)."""
+    if external_id is not None and session.scalar(
+        select(User.id).where(User.platform_id == platform_id, User.external_id == external_id)
+    ):
+        raise ExternalIdTaken(external_id)
+    if email is not None and session.scalar(select(User.id).where(User.email == email)):
+        raise EmailTaken("An account with this e-mail address already exists.")
+    if chosen is not None:
+        raise UsernameTaken(f"'{chosen}' is already taken.")
 
 
 # ---- sign-in and sessions --------------------------------------------------------------------
@@ -151,7 +185,7 @@ _DUMMY_HASHES: dict[int, str] = {}
 def authenticate(session: Session, ctx: Context, *, login: str, password: str) -> User:
     user = find_by_login(session, login)
     hasher = ctx.passwords
-    if user is None:
+    if user is None or user.password_hash is None:  # a platform's learner signs in there
         dummy = _DUMMY_HASHES.get(id(hasher))
         if dummy is None:
             dummy = _DUMMY_HASHES[id(hasher)] = hasher.hash("not the password")
@@ -318,9 +352,48 @@ def _check_avatar(avatar: AvatarChange) -> None:
 # ---- platform API keys -----------------------------------------------------------------------
 
 
-def create_api_key(session: Session, ctx: Context, *, name: str) -> tuple[str, ApiKey]:
+def create_platform(session: Session, ctx: Context, name: str) -> Platform:
+    name = _platform_name(name)
+    if session.scalar(select(Platform.id).where(Platform.name == name)) is not None:
+        raise PlatformTaken(f"A platform named '{name}' already exists.")
+    platform = Platform(name=name, created_at=ctx.clock.now())
+    try:
+        with session.begin_nested():
+            session.add(platform)
+    except IntegrityError:
+        raise PlatformTaken(f"A platform named '{name}' already exists.") from None
+    return platform
+
+
+def platform_named(session: Session, ctx: Context, name: str) -> Platform:
+    """The platform of that name, made when there is none yet."""
+    found = session.scalar(select(Platform).where(Platform.name == _platform_name(name)))
+    if found is not None:
+        return found
+    try:
+        return create_platform(session, ctx, name)
+    except PlatformTaken:  # made a moment ago by someone else
+        return session.scalars(select(Platform).where(Platform.name == name)).one()
+
+
+def _platform_name(name: str) -> str:
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise PlatformNameInvalid("A platform's name has 1 to 100 characters.")
+    return name
+
+
+def list_platforms(session: Session) -> list[Platform]:
+    return list(session.scalars(select(Platform).order_by(Platform.id)))
+
+
+def create_api_key(
+    session: Session, ctx: Context, *, name: str, platform: str = DEFAULT_PLATFORM
+) -> tuple[str, ApiKey]:
+    """A new key for `platform` (made when missing); the secret is returned once."""
     secret = tokens.new_secret(tokens.API_KEY_PREFIX)
     row = ApiKey(
+        platform_id=platform_named(session, ctx, platform).id,
         name=name,
         key_prefix=secret[:12],
         key_hash=tokens.digest(secret),
@@ -341,8 +414,14 @@ def api_key_for(session: Session, secret: str) -> ApiKey:
     return row
 
 
-def list_api_keys(session: Session) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+def list_api_keys(session: Session) -> list[tuple[ApiKey, str]]:
+    """Every key with its platform's name."""
+    rows = session.execute(
+        select(ApiKey, Platform.name)
+        .join(Platform, Platform.id == ApiKey.platform_id)
+        .order_by(ApiKey.id)
+    )
+    return [(key, name) for key, name in rows]
 
 
 def revoke_api_key(session: Session, ctx: Context, key_id: int) -> bool:

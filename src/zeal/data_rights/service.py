@@ -149,6 +149,11 @@ def delete_account(
     is in it; when others are, they must hand it on first, or the class would be orphaned."""
     attempt.check_user(session, user)  # a wrong password counts toward the sign-in limit
     _confirm_password(ctx, user, password)
+    erase_learner(session, ctx, user)
+
+
+def erase_learner(session: Session, ctx: Context, user: User) -> None:
+    """`delete_account` once the learner (or the platform that made them) asked for it."""
     session.refresh(user, with_for_update=True)  # one deletion at a time per learner
     sole_classes = _classes_taught_alone(session, user.id)
     crowded = [cohort for cohort, others in sole_classes if others]
@@ -180,6 +185,8 @@ def _friend_ids(session: Session, user_id: int) -> list[int]:
 
 def _confirm_password(ctx: Context, user: User, password: str) -> None:
     try:
+        if user.password_hash is None:  # a platform's learner: deleted by the platform
+            raise VerificationError
         ctx.passwords.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise errors.PasswordIncorrect(

@@ -25,7 +25,7 @@ from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
-_REPLAY: dict[int | str, dict[str, Any]] = {
+REPLAY: dict[int | str, dict[str, Any]] = {
     200: {
         "model": PracticeRecorded,
         "description": "The idempotency key was seen before: the original result.",
@@ -33,7 +33,7 @@ _REPLAY: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _respond(recorded: RecordedPractice) -> Response:
+def recorded_response(recorded: RecordedPractice) -> Response:
     result = PracticeRecorded(
         event=PracticeEventRead.of(recorded.event),
         streak=StreakRead.of(recorded.streak),
@@ -48,21 +48,21 @@ def _respond(recorded: RecordedPractice) -> Response:
     "/me/practice-events",
     status_code=status.HTTP_201_CREATED,
     response_model=PracticeRecorded,
-    responses=_REPLAY,
+    responses=REPLAY,
 )
 def record_my_practice(
     body: PracticeEventCreate, user: CurrentUser, session: SessionDep, ctx: ContextDep
 ) -> Response:
     """Record practice for the signed-in learner; returns that language's streak."""
     recorded = record_practice(session, ctx, user_id=user.id, practice=body.command())
-    return _respond(recorded)
+    return recorded_response(recorded)
 
 
 @router.post(
     "/users/{user_id}/practice-events",
     status_code=status.HTTP_201_CREATED,
     response_model=PracticeRecorded,
-    responses={**_REPLAY, **refusals(404)},
+    responses={**REPLAY, **refusals(404)},
 )
 def record_practice_for_user(
     user_id: IdPath,
@@ -75,7 +75,7 @@ def record_practice_for_user(
     recorded = record_practice(
         session, ctx, user_id=user_id, practice=body.command(), api_key_id=key.id
     )
-    return _respond(recorded)
+    return recorded_response(recorded)
 
 
 @router.get("/me/streaks", response_model=StreakList)

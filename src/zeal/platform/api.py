@@ -1,0 +1,83 @@
+"""Routes for a platform's servers (`X-API-Key`): its learners by its own ids, and their
+practice. Another platform's learners do not exist here (404, never 403)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from zeal.accounts import platform_learners
+from zeal.deps import ContextDep, PlatformKey, SessionDep
+from zeal.platform import service
+from zeal.platform.schemas import ExternalIdPath, PlatformLearnerPut, PlatformLearnerRead
+from zeal.practice.api import REPLAY, recorded_response
+from zeal.practice.schemas import PracticeEventCreate, PracticeRecorded
+from zeal.problems import refusals
+from zeal.schemas import answer
+
+router = APIRouter(prefix="/v1/platform", tags=["platform"])
+
+_LEARNER = "/learners/{external_id}"
+_CREATED: dict[int | str, dict[str, Any]] = {
+    201: {"model": PlatformLearnerRead, "description": "A new learner."}
+}
+
+
+@router.put(
+    _LEARNER,
+    response_model=PlatformLearnerRead,
+    responses={**_CREATED, **refusals(409)},
+)
+def put_learner(
+    external_id: ExternalIdPath,
+    body: PlatformLearnerPut,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    """Create the learner the platform knows by `external_id` (201), or change it (200): safe
+    to repeat, and to send twice at once. Such learners sign in on the platform, not here."""
+    put = service.put_learner(session, ctx, key.platform_id, external_id, body.fields())
+    code = status.HTTP_201_CREATED if put.created else status.HTTP_200_OK
+    return answer(PlatformLearnerRead.of(put.user), code)
+
+
+@router.get(_LEARNER, response_model=PlatformLearnerRead, responses=refusals(404))
+def get_learner(external_id: ExternalIdPath, key: PlatformKey, session: SessionDep) -> Response:
+    """The platform's learner."""
+    user = platform_learners.find_learner(session, key.platform_id, external_id)
+    return answer(PlatformLearnerRead.of(user))
+
+
+@router.delete(_LEARNER, status_code=status.HTTP_204_NO_CONTENT, responses=refusals(404, 409))
+def delete_learner(
+    external_id: ExternalIdPath, key: PlatformKey, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Erase the learner and everything Zeal keeps about them, as `DELETE /v1/me` does."""
+    service.erase(session, ctx, key.platform_id, external_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    _LEARNER + "/practice-events",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PracticeRecorded,
+    responses={**REPLAY, **refusals(404)},
+)
+def record_practice(
+    external_id: ExternalIdPath,
+    body: PracticeEventCreate,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    """Record practice for the platform's learner: the same body and answers as
+    `POST /v1/users/{user_id}/practice-events`."""
+    recorded = service.record(
+        session,
+        ctx,
+        platform_id=key.platform_id,
+        external_id=external_id,
+        practice=body.command(),
+        api_key_id=key.id,
+    )
+    return recorded_response(recorded)

@@ -1,0 +1,68 @@
+"""Request and response shapes of the platform's routes."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import EmailStr, Field
+
+from zeal.accounts.models import User
+from zeal.accounts.platform_learners import MAX_EXTERNAL_ID, LearnerFields
+from zeal.accounts.schemas import AvatarRead, AvatarUpdate, avatar_of
+from zeal.accounts.service import AvatarChange
+from zeal.schemas import Schema
+
+ExternalIdPath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_EXTERNAL_ID,
+        description="The platform's own id for the learner (one path segment, no '/').",
+        examples=["user-8812"],
+    ),
+]
+
+
+class PlatformLearnerPut(Schema):
+    """What the platform knows of its learner; a field left out keeps its value (on a new
+    learner: a made-up username and avatar, UTC, no e-mail)."""
+
+    display_name: str | None = Field(default=None, max_length=200)
+    username: str | None = Field(default=None, max_length=100)
+    timezone: str | None = Field(default=None, max_length=100, examples=["Europe/Copenhagen"])
+    email: EmailStr | None = None
+    avatar: AvatarUpdate | None = None
+
+    def fields(self) -> LearnerFields:
+        return LearnerFields(
+            display_name=self.display_name,
+            username=self.username,
+            timezone=self.timezone,
+            email=self.email,
+            avatar=AvatarChange(**self.avatar.model_dump()) if self.avatar else None,
+        )
+
+
+class PlatformLearnerRead(Schema):
+    external_id: str
+    id: int = Field(description="Zeal's id, as in /v1/users/{user_id}/practice-events.")
+    username: str
+    display_name: str
+    email: str | None
+    timezone: str
+    avatar: AvatarRead
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> "PlatformLearnerRead":
+        assert user.external_id is not None
+        return cls(
+            external_id=user.external_id,
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            email=user.email,
+            timezone=user.timezone,
+            avatar=avatar_of(user),
+            created_at=user.created_at,
+        )
