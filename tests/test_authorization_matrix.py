@@ -102,6 +102,10 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/practice-events"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("POST", "/v1/platform/learners/{external_id}/tokens"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("DELETE", "/v1/platform/learners/{external_id}/tokens"):  # signs L out everywhere
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
     ("GET", "/v1/me/streaks"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/practice-days"):
@@ -170,6 +174,9 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 303, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: 303, REV: 303},
     ("GET", "/sign-in"):
         {ANON: 200, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: 200, REV: 200},
+    ("GET", "/sign-in/token"):  # no token in the link: back to sign in, with why
+        {ANON: REFUSED, L: REFUSED, F: REFUSED, S: REFUSED, B: REFUSED, T: REFUSED,
+         KEY: REFUSED, REV: REFUSED},
     ("POST", "/sign-in"):  # as L, with L's password
         {ANON: 303, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: 303, REV: 303},
     ("POST", "/sign-out"):

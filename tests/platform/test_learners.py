@@ -1,5 +1,6 @@
 """A platform's own learners, by its own ids: upsert, read, erase, practice, isolation."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -7,10 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.factories import PASSWORD, signed_up
-from tests.http import assert_problem
+from tests.http import assert_problem, instant
 from tests.threads import at_once
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
 from zeal.practice.models import PracticeDay, PracticeEvent
@@ -190,3 +192,67 @@ class TestDelete:
             kept = select(func.count()).select_from(PracticeDay)
             assert session.scalar(kept.where(PracticeDay.user_id == learner["id"])) == 0
         assert put(client, lingo, "gone").status_code == 201  # the id is free again
+
+
+def mint(client: TestClient, key: Headers, external_id: str, **body: Any) -> Any:
+    return client.post(f"/v1/platform/learners/{external_id}/tokens", headers=key, json=body)
+
+
+class TestLearnerTokens:
+    def test_a_token_signs_the_learner_in_for_an_hour(
+        self, client: TestClient, clock: FixedClock, lingo: Headers
+    ) -> None:
+        learner = put(client, lingo, "t1", username="tina").json()
+        minted = mint(client, lingo, "t1")
+        assert minted.status_code == 201, minted.text
+        body = minted.json()
+        assert instant(body["expires_at"]) == clock.now() + timedelta(hours=1)
+        bearer = {"Authorization": f"Bearer {body['token']}"}
+        me = client.get("/v1/me", headers=bearer)
+        assert me.status_code == 200 and me.json()["id"] == learner["id"]
+        assert me.json()["email"] is None
+        assert client.get("/v1/me/streaks", headers=bearer).status_code == 200
+        clock.advance(timedelta(minutes=59))
+        assert client.get("/v1/me/badges/unseen-count", headers=bearer).status_code == 200
+        clock.advance(timedelta(minutes=1))
+        assert_problem(client.get("/v1/me", headers=bearer), 401, "invalid_token")
+
+    def test_lifetimes_run_from_a_minute_to_a_day(
+        self, client: TestClient, clock: FixedClock, lingo: Headers
+    ) -> None:
+        put(client, lingo, "t2")
+        day = mint(client, lingo, "t2", ttl_seconds=86_400).json()
+        assert instant(day["expires_at"]) == clock.now() + timedelta(days=1)
+        for refused in (59, 86_401, "soon"):
+            assert_problem(mint(client, lingo, "t2", ttl_seconds=refused), 422, "validation_error")
+        assert_problem(mint(client, lingo, "nobody"), 404, "learner_not_found")
+
+    def test_it_opens_no_platform_route_and_can_be_revoked(
+        self, client: TestClient, lingo: Headers, other: Headers
+    ) -> None:
+        put(client, lingo, "t3")
+        assert_problem(mint(client, other, "t3"), 404, "learner_not_found")
+        bearers = [{"Authorization": f"Bearer {mint(client, lingo, 't3').json()['token']}"}
+                   for _ in range(2)]  # fmt: skip
+        answer = client.get("/v1/platform/learners/t3", headers=bearers[0])
+        assert_problem(answer, 401, "invalid_api_key")
+        assert client.delete("/v1/sessions/current", headers=bearers[0]).status_code == 204
+        assert_problem(client.get("/v1/me", headers=bearers[0]), 401, "invalid_token")
+        assert client.get("/v1/me", headers=bearers[1]).status_code == 200
+        out = client.delete("/v1/platform/learners/t3/tokens", headers=lingo)
+        assert out.status_code == 204, out.text
+        assert_problem(client.get("/v1/me", headers=bearers[1]), 401, "invalid_token")
+
+    def test_the_pages_take_it_from_a_link(self, client: TestClient, lingo: Headers) -> None:
+        username = put(client, lingo, "t4", display_name="Tess").json()["username"]
+        token = mint(client, lingo, "t4").json()["token"]
+        followed = client.get(f"/sign-in/token?token={token}", follow_redirects=False)
+        assert followed.status_code == 303 and followed.headers["location"] == "/"
+        home = client.get("/")
+        assert home.status_code == 200 and "Tess" in home.text
+        assert client.get(f"/learners/{username}").status_code == 200
+        client.cookies.clear()
+        client.delete("/v1/platform/learners/t4/tokens", headers=lingo)
+        dead = client.get(f"/sign-in/token?token={token}", follow_redirects=False)
+        assert dead.status_code == 303 and dead.headers["location"] == "/sign-in"
+        assert client.get("/", follow_redirects=False).status_code == 303  # still signed out

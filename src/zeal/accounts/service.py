@@ -201,15 +201,18 @@ def authenticate(session: Session, ctx: Context, *, login: str, password: str) -
     return user
 
 
-def open_session(session: Session, ctx: Context, user: User) -> tuple[str, SessionToken]:
-    """A new bearer token for `user`; the token itself is returned once and never stored."""
+def open_session(
+    session: Session, ctx: Context, user: User, lifetime: timedelta | None = None
+) -> tuple[str, SessionToken]:
+    """A new bearer token for `user`, good for `lifetime` (by default the settings' session
+    days); the token itself is returned once and never stored."""
     token = tokens.new_secret(tokens.SESSION_PREFIX)
     now = ctx.clock.now()
     row = SessionToken(
         user_id=user.id,
         token_hash=tokens.digest(token),
         created_at=now,
-        expires_at=now + timedelta(days=ctx.settings.session_days),
+        expires_at=now + (lifetime or timedelta(days=ctx.settings.session_days)),
     )
     session.add(row)
     session.flush()
@@ -242,6 +245,16 @@ def user_for_token(session: Session, ctx: Context, token: str) -> tuple[User, Si
     if revoked_at is not None or expires_at <= ctx.clock.now():
         raise InvalidToken("Sign in again: this session token is unknown, expired or revoked.")
     return user, SignedInSession(token_id)
+
+
+def revoke_sessions(session: Session, ctx: Context, user_id: int) -> int:
+    """Sign the learner out everywhere: every open session token is revoked."""
+    result = session.execute(
+        update(SessionToken)
+        .where(SessionToken.user_id == user_id, SessionToken.revoked_at.is_(None))
+        .values(revoked_at=ctx.clock.now())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def revoke_session(session: Session, ctx: Context, token: SignedInSession) -> None:

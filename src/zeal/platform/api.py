@@ -1,14 +1,21 @@
 """Routes for a platform's servers (`X-API-Key`): its learners by its own ids, and their
 practice. Another platform's learners do not exist here (404, never 403)."""
 
-from typing import Any
+from datetime import timedelta
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Body, Response, status
 
 from zeal.accounts import platform_learners
 from zeal.deps import ContextDep, PlatformKey, SessionDep
 from zeal.platform import service
-from zeal.platform.schemas import ExternalIdPath, PlatformLearnerPut, PlatformLearnerRead
+from zeal.platform.schemas import (
+    ExternalIdPath,
+    LearnerToken,
+    LearnerTokenCreate,
+    PlatformLearnerPut,
+    PlatformLearnerRead,
+)
 from zeal.practice.api import REPLAY, recorded_response
 from zeal.practice.schemas import PracticeEventCreate, PracticeRecorded
 from zeal.problems import refusals
@@ -81,3 +88,35 @@ def record_practice(
         api_key_id=key.id,
     )
     return recorded_response(recorded)
+
+
+@router.post(
+    _LEARNER + "/tokens",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LearnerToken,
+    responses=refusals(404),
+)
+def create_learner_token(
+    external_id: ExternalIdPath,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+    body: Annotated[LearnerTokenCreate | None, Body()] = None,
+) -> Response:
+    """A session for the learner, to hand to the platform's own web or mobile app: it signs
+    the learner in on every learner route and on Zeal's pages, never on platform routes.
+    Revoked by `DELETE /v1/sessions/current` (the learner) or `DELETE .../tokens` (all)."""
+    lifetime = timedelta(seconds=(body or LearnerTokenCreate()).ttl_seconds)
+    token, row = service.open_learner_session(session, ctx, key.platform_id, external_id, lifetime)
+    return answer(LearnerToken(token=token, expires_at=row.expires_at), status.HTTP_201_CREATED)
+
+
+@router.delete(
+    _LEARNER + "/tokens", status_code=status.HTTP_204_NO_CONTENT, responses=refusals(404)
+)
+def delete_learner_tokens(
+    external_id: ExternalIdPath, key: PlatformKey, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Sign the learner out everywhere: every session of theirs stops working at once."""
+    service.sign_out_everywhere(session, ctx, key.platform_id, external_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

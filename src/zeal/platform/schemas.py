@@ -10,6 +10,7 @@ from zeal.accounts.models import User
 from zeal.accounts.platform_learners import MAX_EXTERNAL_ID, LearnerFields
 from zeal.accounts.schemas import AvatarRead, AvatarUpdate, avatar_of
 from zeal.accounts.service import AvatarChange
+from zeal.platform.service import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME
 from zeal.schemas import Schema
 
 ExternalIdPath = Annotated[
@@ -66,3 +67,20 @@ class PlatformLearnerRead(Schema):
             avatar=avatar_of(user),
             created_at=user.created_at,
         )
+
+
+class LearnerTokenCreate(Schema):
+    ttl_seconds: int = Field(
+        default=int(TOKEN_LIFETIME.total_seconds()),
+        ge=60,
+        le=int(MAX_TOKEN_LIFETIME.total_seconds()),
+        description="How long the session lasts: 1 hour unless given, at most 24 hours.",
+    )
+
+
+class LearnerToken(Schema):
+    token: str = Field(
+        description="A learner session (`Authorization: Bearer`), for every learner route and "
+        "for the pages (`/sign-in/token?token=`); never for platform routes."
+    )
+    expires_at: datetime

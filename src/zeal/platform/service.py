@@ -1,10 +1,16 @@
 """A platform's learners, by its own ids: put (with what a change of zone revives), erase,
-and their practice recorded."""
+their practice recorded, and sessions the platform hands to its own apps."""
+
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from zeal.accounts import platform_learners
+from zeal.accounts import service as accounts_service
+from zeal.accounts.models import SessionToken
 from zeal.accounts.platform_learners import LearnerFields, PutLearner
+from zeal.accounts.queries import lock_user
+from zeal.clock import local_date
 from zeal.context import Context
 from zeal.data_rights.service import erase_learner
 from zeal.practice import daily_streaks
@@ -40,3 +46,29 @@ def record(
 ) -> RecordedPractice:
     user_id = platform_learners.learner_id(session, platform_id, external_id)
     return record_practice(session, ctx, user_id=user_id, practice=practice, api_key_id=api_key_id)
+
+
+# A session a platform hands to its front end: short-lived, since it travels through browsers.
+TOKEN_LIFETIME = timedelta(hours=1)
+MAX_TOKEN_LIFETIME = timedelta(hours=24)
+
+
+def open_learner_session(
+    session: Session,
+    ctx: Context,
+    platform_id: int,
+    external_id: str,
+    lifetime: timedelta = TOKEN_LIFETIME,
+) -> tuple[str, SessionToken]:
+    """A session token for the platform's learner, as signing in would give (lapsed streaks
+    are brought to 0 on the way), good for `lifetime` (at most `MAX_TOKEN_LIFETIME`)."""
+    assert lifetime <= MAX_TOKEN_LIFETIME
+    user = platform_learners.find_learner(session, platform_id, external_id)
+    lock_user(session, user.id)
+    daily_streaks.reset_lapsed_streaks(session, user.id, local_date(user, ctx.clock.now()))
+    return accounts_service.open_session(session, ctx, user, lifetime)
+
+
+def sign_out_everywhere(session: Session, ctx: Context, platform_id: int, external_id: str) -> None:
+    user_id = platform_learners.learner_id(session, platform_id, external_id)
+    accounts_service.revoke_sessions(session, ctx, user_id)

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from zeal.accounts import service as accounts_service
+from zeal.accounts.errors import InvalidToken
 from zeal.accounts.schemas import SessionCreate, UserCreate
 from zeal.deps import SignInAttemptDep
 from zeal.use_cases import accounts as accounts_use_case
@@ -63,6 +64,20 @@ def sign_in_page(web: AnyoneDep, next: str | None = Query(None, max_length=2000)
     if web.user is not None:
         return web.redirect(local_target(next))
     return web.render("sign_in.html", values={"next": next or ""}, errors={})
+
+
+@router.get("/sign-in/token")
+def sign_in_with_token(
+    web: AnyoneDep, token: str = Query("", max_length=200, description="A learner token.")
+) -> Response:
+    """A platform's link into the pages: the learner token it minted becomes this browser's
+    session (`POST /v1/platform/learners/{external_id}/tokens`)."""
+    try:
+        accounts_service.user_for_token(web.session, web.ctx, token)
+    except InvalidToken:
+        message = "That sign-in link has expired or was revoked: open Zeal from your app again."
+        return web.redirect("/sign-in", message, error=True)
+    return _signed_in(web, token, "/")
 
 
 @router.post("/sign-in")
