@@ -20,7 +20,7 @@ from zeal.friends import api as friends_api
 from zeal.leaderboards import api as leaderboards_api
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
-from zeal.middleware import BodyLimit
+from zeal.middleware import ApiCors, BodyLimit
 from zeal.platform import api as platform_api
 from zeal.practice import api as practice_api
 from zeal.web import errors as web_errors
@@ -73,6 +73,8 @@ def create_app(
     problems.install(app)
     web_errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origin_list:
+        app.add_middleware(ApiCors, origins=settings.cors_origin_list)
     app.add_middleware(PageHeaders)
     routers = (
         health.router,

@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     practice_events_per_minute: int = Field(default=120, ge=1)
     # Proxies whose X-Forwarded-For / -Proto are believed (uvicorn's forwarded_allow_ips).
     trusted_proxies: str = "127.0.0.1"
+    # Browser apps on these origins (comma-separated, e.g. "https://app.example.com") may call
+    # /v1 with a learner's bearer token; none by default. The pages never allow other origins.
+    cors_origins: str = ""
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [
+            origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()
+        ]
 
 
 @lru_cache

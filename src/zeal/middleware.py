@@ -1,6 +1,8 @@
-"""ASGI middleware: a cap on request bodies, answered before the body is read into memory."""
+"""ASGI middleware: a cap on request bodies, answered before the body is read into memory;
+CORS for the API alone."""
 
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -58,3 +60,28 @@ class BodyLimit:
         )
         response = JSONResponse(body, status_code=413, media_type=PROBLEM_TYPE)
         await response(scope, receive, send)
+
+
+class ApiCors:
+    """Cross-origin calls to /v1 from the configured origins, with a learner's bearer token:
+    preflights answer the methods and headers the API takes, other origins get no CORS
+    headers at all. No credentials (cookies) cross, and the pages stay same-origin only; the
+    API key is not an allowed header, since it belongs on a platform's servers, not in a
+    browser."""
+
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["Idempotent-Replayed", "Retry-After"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
