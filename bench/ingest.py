@@ -1,8 +1,10 @@
 """Ingest benchmark: practice events per second from concurrent clients, against a real server.
 
 For each backend (SQLite, PostgreSQL) it builds a fresh database, starts `zeal serve` in its own
-process, posts practice events as a platform (X-API-Key) from concurrent clients for ~10 s, and
-then measures GET /v1/health the same way, so the two rates come from one run.
+process, posts practice events as a platform (X-API-Key) from concurrent clients for ~10 s,
+then the same kind of events in batches of 100 and of 1,000
+(`POST /v1/platform/practice-events/batch`, events/s and p50/p99 per batch, and the ratio to
+the single events' rate), then measures GET /v1/health the same way, all in one run.
 
     python -m bench.ingest [--seconds 10] [--clients 16] [--learners 200]
                            [--backends sqlite,postgresql]
@@ -36,13 +38,17 @@ def build_world(url: str, learners: int) -> tuple[str, list[int]]:
     ctx = Context(settings)
     database = Database(url)
     with database.transaction() as session:
-        secret, _ = accounts_service.create_api_key(session, ctx, name="bench")
-        ids = [
+        secret, key = accounts_service.create_api_key(session, ctx, name="bench")
+        users = [
             accounts_service.create_user(
                 session, ctx, email=f"bench{i}@example.com", password="bench-password"
-            ).id
+            )
             for i in range(learners)
         ]
+        session.flush()
+        for user in users:  # known to the key's platform too, for the batches
+            user.platform_id, user.external_id = key.platform_id, f"bench-{user.id}"
+        ids = [user.id for user in users]
     database.dispose()
     return secret, ids
 
@@ -111,13 +117,43 @@ def run_backend(backend: str, args: argparse.Namespace) -> list[str]:
             events = asyncio.run(
                 hammer(post_event, base, clients=args.clients, seconds=args.seconds, ok=201)
             )
+            batches = [
+                run_batches(base, headers, ids, size, args.seconds, clients)
+                for size, clients in ((100, 4), (1_000, 2))
+            ]
             health = asyncio.run(
                 hammer(get_health, base, clients=args.clients, seconds=args.seconds / 2, ok=200)
             )
-    return [
-        summary(f"{backend}: POST practice-events", events[0], events[2], events[1]),
-        summary(f"{backend}: GET /v1/health", health[0], health[2], health[1]),
-    ]
+    single_rate = len(events[0]) / events[2]
+    lines = [summary(f"{backend}: POST practice-events", events[0], events[2], events[1])]
+    for size, (latencies, errors, elapsed) in zip((100, 1_000), batches, strict=True):
+        rate = len(latencies) * size / elapsed
+        lines.append(
+            summary(f"{backend}: batches of {size:,}", latencies, elapsed, errors)
+            + f"   {rate:.0f} events/s, {rate / single_rate:.1f}x single events"
+        )
+    lines.append(summary(f"{backend}: GET /v1/health", health[0], health[2], health[1]))
+    return lines
+
+
+def run_batches(
+    base: str, headers: dict[str, str], ids: list[int], size: int, seconds: float, clients: int
+) -> tuple[list[float], int, float]:
+    """Batches of `size` events for random learners, fresh keys, from `clients` clients: the
+    latencies are per batch (a batch counts when every item in it was recorded)."""
+
+    async def post_batch(http: httpx2.AsyncClient, rng: random.Random) -> Any:
+        items = [
+            {**practice_event(rng), "external_id": f"bench-{rng.choice(ids)}"} for _ in range(size)
+        ]
+        response = await http.post(
+            "/v1/platform/practice-events/batch", json={"events": items}, headers=headers
+        )
+        if response.status_code == 200 and response.json()["recorded"] != size:
+            return httpx2.Response(500)  # counted as an error: not every item was recorded
+        return response
+
+    return asyncio.run(hammer(post_batch, base, clients=clients, seconds=seconds, ok=200))
 
 
 def main() -> None:

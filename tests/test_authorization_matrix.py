@@ -102,6 +102,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/practice-events"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("POST", "/v1/platform/practice-events/batch"):  # one event of L's, recorded
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/tokens"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("DELETE", "/v1/platform/learners/{external_id}/tokens"):  # signs L out everywhere
@@ -389,6 +391,9 @@ BODIES: dict[Route, Callable[[World, str], dict[str, Any]]] = {
     ("POST", "/v1/me/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("POST", "/v1/users/{user_id}/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("PUT", "/v1/platform/learners/{external_id}"): _fixed({"display_name": "Lena L"}),
+    ("POST", "/v1/platform/practice-events/batch"): _fixed(
+        {"events": [{"external_id": EXTERNAL_ID, "type": "reading", "language": "es"}]}
+    ),
     ("POST", "/v1/platform/learners/{external_id}/practice-events"): _fixed(
         {"type": "reading", "language": "es"}
     ),

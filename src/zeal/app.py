@@ -22,6 +22,7 @@ from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.middleware import ApiCors, BodyLimit
 from zeal.platform import api as platform_api
+from zeal.platform.api import BATCH_PATH
 from zeal.practice import api as practice_api
 from zeal.web import errors as web_errors
 from zeal.web.headers import PageHeaders
@@ -55,6 +56,14 @@ def _lifespan(
     return lifespan
 
 
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    larger = {BATCH_PATH: settings.max_batch_body_bytes}
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=larger)
+    if settings.cors_origin_list:
+        app.add_middleware(ApiCors, origins=settings.cors_origin_list)
+    app.add_middleware(PageHeaders)
+
+
 def create_app(
     settings: Settings | None = None, clock: Clock | None = None, *, settle: bool = False
 ) -> FastAPI:
@@ -72,10 +81,7 @@ def create_app(
     app.state.limits = Limits(settings, counters, app.state.context.clock)
     problems.install(app)
     web_errors.install(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    if settings.cors_origin_list:
-        app.add_middleware(ApiCors, origins=settings.cors_origin_list)
-    app.add_middleware(PageHeaders)
+    _add_middleware(app, settings)
     routers = (
         health.router,
         accounts_api.router,

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     session_days: int = Field(default=90, ge=1, le=3_650)
     max_body_bytes: int = Field(default=64 * 1024, ge=1_024)
+    # A batch of practice events (up to 1,000) may be larger.
+    max_batch_body_bytes: int = Field(default=1024 * 1024, ge=1_024)
 
     # Argon2id cost; the defaults are argon2-cffi's (RFC 9106 "low memory" profile).
     password_time_cost: int = Field(default=3, ge=1)

@@ -139,3 +139,26 @@ def get_platform_key(
 SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
 CurrentUser = Annotated[User, Depends(get_current_user)]
 PlatformKey = Annotated[ApiKey, Depends(get_platform_key)]
+
+
+@dataclass(frozen=True)
+class KeyAlone:
+    """A platform key read in a transaction of its own (see `get_platform_key_alone`)."""
+
+    id: int
+    platform_id: int
+
+
+def get_platform_key_alone(
+    request: Request, secret: Annotated[str | None, Depends(_api_key)]
+) -> KeyAlone:
+    """The platform key, for a route that runs transactions of its own (a batch of events):
+    a transaction held for the whole request would hold them up (SQLite's writer lock)."""
+    if not secret:
+        raise InvalidApiKey("Send the platform key in the X-API-Key header.")
+    with database_of(request).transaction(write=False) as session:
+        key = accounts_service.api_key_for(session, secret)
+        return KeyAlone(key.id, key.platform_id)
+
+
+PlatformKeyAlone = Annotated[KeyAlone, Depends(get_platform_key_alone)]

@@ -4,17 +4,22 @@ practice. Another platform's learners do not exist here (404, never 403)."""
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
+from pydantic import ValidationError
 
 from zeal.accounts import platform_learners
-from zeal.deps import ContextDep, PlatformKey, SessionDep
-from zeal.platform import service
+from zeal.deps import ContextDep, PlatformKey, PlatformKeyAlone, SessionDep, database_of
+from zeal.errors import ZealError
+from zeal.platform import batch, service
 from zeal.platform.schemas import (
+    BatchResults,
     ExternalIdPath,
     LearnerToken,
     LearnerTokenCreate,
     PlatformLearnerPut,
     PlatformLearnerRead,
+    PracticeBatch,
+    PracticeBatchItem,
 )
 from zeal.practice.api import REPLAY, recorded_response
 from zeal.practice.schemas import PracticeEventCreate, PracticeRecorded
@@ -120,3 +125,38 @@ def delete_learner_tokens(
     """Sign the learner out everywhere: every session of theirs stops working at once."""
     service.sign_out_everywhere(session, ctx, key.platform_id, external_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+BATCH_PATH = "/v1/platform/practice-events/batch"
+
+
+@router.post(BATCH_PATH.removeprefix("/v1/platform"), response_model=BatchResults)
+def record_batch(
+    body: PracticeBatch, key: PlatformKeyAlone, request: Request, ctx: ContextDep
+) -> Response:
+    """Up to 1,000 practice events for the platform's learners, to backfill history or catch
+    up after an outage: each item gets its own result, in order (201 recorded, 200 replayed,
+    or a refusal with its code); a bad item never fails or rolls back the others, and a batch
+    sent again with the same idempotency keys counts nothing twice. Each learner's items are
+    recorded in one transaction of their own, so the answer can hold recorded events beside
+    refused ones."""
+    items = [_batch_item(raw) for raw in body.events]
+    results = batch.record_batch(
+        database_of(request), ctx, platform_id=key.platform_id, api_key_id=key.id, items=items
+    )
+    return answer(BatchResults.of(results))
+
+
+def _batch_item(raw: dict[str, Any]) -> batch.BatchItem | batch.ItemResult:
+    try:
+        item = PracticeBatchItem.model_validate(raw)
+        external_id = platform_learners.check_external_id(item.external_id)
+    except ValidationError as invalid:
+        errors = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in invalid.errors()
+        ]
+        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        return batch.ItemResult(422, code="validation_error", detail=summary, errors=errors)
+    except ZealError as refused:
+        return batch.ItemResult(refused.status, code=refused.code, detail=refused.detail)
+    return batch.BatchItem(external_id, item.command())

@@ -1,7 +1,7 @@
 """Request and response shapes of the platform's routes."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Path
 from pydantic import EmailStr, Field
@@ -10,7 +10,9 @@ from zeal.accounts.models import User
 from zeal.accounts.platform_learners import MAX_EXTERNAL_ID, LearnerFields
 from zeal.accounts.schemas import AvatarRead, AvatarUpdate, avatar_of
 from zeal.accounts.service import AvatarChange
+from zeal.platform.batch import MAX_BATCH, ItemResult
 from zeal.platform.service import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME
+from zeal.practice.schemas import PracticeEventCreate
 from zeal.schemas import Schema
 
 ExternalIdPath = Annotated[
@@ -84,3 +86,54 @@ class LearnerToken(Schema):
         "for the pages (`/sign-in/token?token=`); never for platform routes."
     )
     expires_at: datetime
+
+
+class PracticeBatchItem(PracticeEventCreate):
+    external_id: str = Field(min_length=1, max_length=MAX_EXTERNAL_ID)
+
+
+class PracticeBatch(Schema):
+    events: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_BATCH,
+        description="Up to 1,000 items, each a practice event as `POST /v1/platform/learners/"
+        "{external_id}/practice-events` takes it plus the learner's `external_id`. Each item "
+        "is checked on its own: a bad one is refused in its result, the others are recorded.",
+    )
+
+
+class BatchItemResult(Schema):
+    status: int = Field(description="201 recorded, 200 replayed (key seen before), else 4xx.")
+    event_id: int | None = None
+    code: str | None = Field(default=None, description="Why it was refused, as a problem's.")
+    detail: str | None = None
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="For 422 validation_error: what was wrong with the item."
+    )
+
+    @classmethod
+    def of(cls, result: ItemResult) -> "BatchItemResult":
+        return cls(
+            status=result.status,
+            event_id=result.event_id,
+            code=result.code,
+            detail=result.detail,
+            errors=result.errors or None,
+        )
+
+
+class BatchResults(Schema):
+    recorded: int
+    replayed: int
+    refused: int
+    results: list[BatchItemResult] = Field(description="One per item, in the order sent.")
+
+    @classmethod
+    def of(cls, results: list[ItemResult]) -> "BatchResults":
+        statuses = [result.status for result in results]
+        return cls(
+            recorded=statuses.count(201),
+            replayed=statuses.count(200),
+            refused=sum(1 for status in statuses if status >= 400),
+            results=[BatchItemResult.of(result) for result in results],
+        )
