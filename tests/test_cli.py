@@ -54,6 +54,13 @@ def test_the_demo_world_loads_once(cli_env: None, db: Database) -> None:
         classes = session.scalar(select(func.count()).select_from(Cohort))
         members = session.scalar(select(func.count()).select_from(CohortMember))
     assert (classes, members) == (2, 8)  # two classes, everyone in one
+    secret = first.stdout.strip().rsplit(" ", 1)[-1]  # the demo platform's key, shown once
+    with db.transaction(write=False) as session:
+        key = accounts_service.api_key_for(session, secret)
+        known = session.scalars(
+            select(User.external_id).where(User.platform_id == key.platform_id)
+        ).all()
+    assert sorted(known) == [f"demo-{n}" for n in range(1, 6)]
 
 
 def test_platforms_are_made_by_name_and_keys_act_for_one(cli_env: None, db: Database) -> None:

@@ -71,10 +71,14 @@ def load_demo(
 ) -> None:
     """Load a believable demo world once (does nothing when it is already there)."""
     created = demo.load_world(get_settings(), learners=learners, days=days)
-    if created:
+    if created.learners:
         typer.echo(
-            f"demo world loaded: {created} learners; sign in as any of them with "
+            f"demo world loaded: {created.learners} learners; sign in as any of them with "
             f"password '{demo.PASSWORD}' (e.g. login 'ana')"
+        )
+        typer.echo(
+            f'platform "{demo.DEMO_PLATFORM}" knows five of them as demo-1 ... demo-5; its '
+            f"API key (shown once): {created.api_key}"
         )
     else:
         typer.echo("demo world already loaded")

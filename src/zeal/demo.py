@@ -5,7 +5,7 @@ the demo's streaks and ledger obey exactly the rules real learners get.
 """
 
 import random
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -66,7 +66,13 @@ CAST: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> int:
+@dataclass(frozen=True)
+class DemoWorld:
+    learners: int  # how many were created (0: the demo was loaded before)
+    api_key: str | None  # a key of the demo platform, shown once
+
+
+def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> DemoWorld:
     """Open the settings' database and load the demo world into it, in one transaction."""
     database = Database(settings.database_url)
     ctx = Context(settings)
@@ -80,12 +86,11 @@ def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> int
 
 def load(
     session: Session, ctx: Context, limits: Limits, *, learners: int = 30, days: int = 28
-) -> int:
-    """Create the cast and their practice; returns how many learners were created (0 if the
-    demo was loaded before)."""
+) -> DemoWorld:
+    """Create the cast, their practice and a platform that knows five of them by its ids."""
     first = f"{CAST[0][0]}@{EMAIL_DOMAIN}"
     if session.scalar(select(User.id).where(User.email == first)) is not None:
-        return 0
+        return DemoWorld(0, None)
     rng = random.Random(20261124)
     now = ctx.clock.now()
     before = replace(ctx, clock=FixedClock(now - timedelta(days=days + 1)))
@@ -106,9 +111,23 @@ def load(
         )
     _befriend(session, before, limits, users, rng)
     _classes(session, before, users)
+    api_key = _platform(session, before, users)
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
         _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
-    return len(cast)
+    return DemoWorld(len(cast), api_key)
+
+
+DEMO_PLATFORM = "Demo Platform"
+
+
+def _platform(session: Session, ctx: Context, users: list[User]) -> str:
+    """A platform that knows the first five learners by its own ids (demo-1 ... demo-5), and
+    a key of it, so its API can be tried at once; returns the key."""
+    secret, key = accounts_service.create_api_key(session, ctx, name="demo", platform=DEMO_PLATFORM)
+    for number, user in enumerate(users[:5], start=1):
+        user.platform_id, user.external_id = key.platform_id, f"demo-{number}"
+    session.flush()
+    return secret
 
 
 def _classes(session: Session, ctx: Context, users: list[User]) -> None:
