@@ -17,6 +17,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +144,15 @@ def run_batches(
     latencies are per batch (a batch counts when every item in it was recorded)."""
 
     async def post_batch(http: httpx2.AsyncClient, rng: random.Random) -> Any:
+        # A catch-up: the last hour's events, so no learner passes the per-minute cap.
+        now = datetime.now(UTC)
         items = [
-            {**practice_event(rng), "external_id": f"bench-{rng.choice(ids)}"} for _ in range(size)
+            {
+                **practice_event(rng),
+                "external_id": f"bench-{rng.choice(ids)}",
+                "occurred_at": (now - timedelta(seconds=rng.uniform(60, 3_600))).isoformat(),
+            }
+            for _ in range(size)
         ]
         response = await http.post(
             "/v1/platform/practice-events/batch", json={"events": items}, headers=headers
