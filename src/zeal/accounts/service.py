@@ -380,13 +380,14 @@ def create_platform(session: Session, ctx: Context, name: str) -> Platform:
 
 def platform_named(session: Session, ctx: Context, name: str) -> Platform:
     """The platform of that name, made when there is none yet."""
-    found = session.scalar(select(Platform).where(Platform.name == _platform_name(name)))
+    named = select(Platform).where(Platform.name == _platform_name(name))
+    found = session.scalar(named)
     if found is not None:
         return found
     try:
         return create_platform(session, ctx, name)
     except PlatformTaken:  # made a moment ago by someone else
-        return session.scalars(select(Platform).where(Platform.name == name)).one()
+        return session.scalars(named).one()
 
 
 def _platform_name(name: str) -> str:
