@@ -131,9 +131,13 @@ async def get_current_user(signed_in: Annotated[SignedIn, Depends(get_signed_in)
 def get_platform_key(
     session: SessionDep, secret: Annotated[str | None, Depends(_api_key)]
 ) -> ApiKey:
+    return accounts_service.api_key_for(session, _sent(secret))
+
+
+def _sent(secret: str | None) -> str:
     if not secret:
         raise InvalidApiKey("Send the platform key in the X-API-Key header.")
-    return accounts_service.api_key_for(session, secret)
+    return secret
 
 
 SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
@@ -154,10 +158,9 @@ def get_platform_key_alone(
 ) -> KeyAlone:
     """The platform key, for a route that runs transactions of its own (a batch of events):
     a transaction held for the whole request would hold them up (SQLite's writer lock)."""
-    if not secret:
-        raise InvalidApiKey("Send the platform key in the X-API-Key header.")
+    sent = _sent(secret)
     with database_of(request).transaction(write=False) as session:
-        key = accounts_service.api_key_for(session, secret)
+        key = accounts_service.api_key_for(session, sent)
         return KeyAlone(key.id, key.platform_id)
 
 

@@ -1,7 +1,7 @@
 """Every error leaves Zeal as `application/problem+json` (RFC 9457) with a stable `code`."""
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -63,17 +63,24 @@ async def _zeal_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, exc.status, exc.code, exc.title, exc.detail, headers, **exc.extra)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def validation_errors(found: Sequence[Any]) -> tuple[list[dict[str, Any]], str]:
+    """pydantic's errors as a problem lists them (where, what, which kind), and one line
+    that sums them up."""
     errors = [
         {"loc": list(err.get("loc", ())), "msg": err.get("msg", ""), "type": err.get("type", "")}
-        for err in exc.errors()
+        for err in found
     ]
+    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return errors, summary
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors, summary = validation_errors(exc.errors())
     if any(err["type"] == "json_invalid" for err in errors):
         return problem(
             request, 400, "malformed_json", "Malformed JSON", "The request body is not valid JSON."
         )
-    summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
     return problem(
         request, 422, "validation_error", "Invalid request", summary or "Invalid request.",
         errors=errors,

@@ -22,6 +22,7 @@ from zeal.accounts.service import (
     ProfileChange,
     check_display_name,
     check_timezone,
+    ensure_email_free,
     insert_learner,
     update_profile,
 )
@@ -75,7 +76,7 @@ def find_learner(session: Session, platform_id: int, external_id: str) -> User:
     params = {"platform_id": platform_id, "external_id": external_id}
     user = session.scalar(_LEARNER, params)
     if user is None:
-        raise LearnerNotFound(f"This platform has no learner with external id '{external_id}'.")
+        raise learner_not_found(external_id)
     return user
 
 
@@ -84,8 +85,13 @@ def learner_id(session: Session, platform_id: int, external_id: str) -> int:
     params = {"platform_id": platform_id, "external_id": external_id}
     found = session.scalar(_LEARNER_ID, params)
     if found is None:
-        raise LearnerNotFound(f"This platform has no learner with external id '{external_id}'.")
+        raise learner_not_found(external_id)
     return int(found)
+
+
+def learner_not_found(external_id: str) -> LearnerNotFound:
+    """The refusal for an id the platform gave no learner (or another platform did)."""
+    return LearnerNotFound(f"This platform has no learner with external id '{external_id}'.")
 
 
 def put_learner(
@@ -142,7 +148,5 @@ def _email(session: Session, email: str | None, owner: int | None) -> str | None
     if email is None:
         return None
     email = email.strip().lower()
-    holder = session.scalar(select(User.id).where(User.email == email))
-    if holder is not None and holder != owner:
-        raise EmailTaken("An account with this e-mail address already exists.")
+    ensure_email_free(session, email, user_id=owner)
     return email

@@ -71,6 +71,13 @@ def check_password(password: str) -> None:
         raise PasswordTooWeak(f"A password has at most {MAX_PASSWORD_LENGTH} characters.")
 
 
+def ensure_email_free(session: Session, email: str, *, user_id: int | None = None) -> None:
+    """`email` (normalised) belongs to nobody, or to the learner `user_id`."""
+    owner = session.scalar(select(User.id).where(User.email == email))
+    if owner is not None and owner != user_id:
+        raise EmailTaken("An account with this e-mail address already exists.")
+
+
 def _ensure_username_free(session: Session, username: str, *, user_id: int | None = None) -> None:
     owner = find_by_username(session, username)
     if owner is not None and owner.id != user_id:
@@ -96,8 +103,7 @@ def create_user(
     zone = check_timezone("UTC" if timezone is None else timezone)
     chosen = usernames.check_username(username) if username is not None else None
     name = check_display_name(display_name) if display_name is not None else None
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise EmailTaken("An account with this e-mail address already exists.")
+    ensure_email_free(session, email)
     if chosen is not None:
         _ensure_username_free(session, chosen)
     return insert_learner(session, ctx, email, ctx.passwords.hash(password), zone, chosen, name)

@@ -23,7 +23,7 @@ from zeal.platform.schemas import (
 )
 from zeal.practice.api import REPLAY, recorded_response
 from zeal.practice.schemas import PracticeEventCreate, PracticeRecorded
-from zeal.problems import refusals
+from zeal.problems import refusals, validation_errors
 from zeal.schemas import answer
 
 router = APIRouter(prefix="/v1/platform", tags=["platform"])
@@ -152,11 +152,8 @@ def _batch_item(raw: dict[str, Any]) -> batch.BatchItem | batch.ItemResult:
         item = PracticeBatchItem.model_validate(raw)
         external_id = platform_learners.check_external_id(item.external_id)
     except ValidationError as invalid:
-        errors = [
-            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in invalid.errors()
-        ]
-        summary = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+        errors, summary = validation_errors(invalid.errors())
         return batch.ItemResult(422, code="validation_error", detail=summary, errors=errors)
     except ZealError as refused:
-        return batch.ItemResult(refused.status, code=refused.code, detail=refused.detail)
+        return batch.refusal(refused)
     return batch.BatchItem(external_id, item.command())

@@ -17,8 +17,8 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from zeal.accounts.errors import LearnerNotFound
 from zeal.accounts.models import User
+from zeal.accounts.platform_learners import learner_not_found
 from zeal.context import Context
 from zeal.db import Database, among
 from zeal.errors import ZealError
@@ -66,9 +66,9 @@ def record_batch(
     for external_id, indexes in by_learner.items():
         user_id = learners.get(external_id)
         if user_id is None:
-            refused = LearnerNotFound(f"This platform has no learner '{external_id}'.")
+            refused = learner_not_found(external_id)
             for index in indexes:
-                results[index] = _refusal(refused)
+                results[index] = refusal(refused)
             continue
         group = [(index, cast(BatchItem, items[index]).practice) for index in indexes]
         for index, result in _record_group(database, ctx, user_id, api_key_id, group):
@@ -125,9 +125,10 @@ def _record(
             session, ctx, user_id=user_id, practice=practice, api_key_id=api_key_id
         )
     except ZealError as refused:
-        return _refusal(refused)
+        return refusal(refused)
     return ItemResult(200 if recorded.replayed else 201, event_id=recorded.event.id)
 
 
-def _refusal(refused: ZealError) -> ItemResult:
+def refusal(refused: ZealError) -> ItemResult:
+    """An item's result for a refusal, as its problem would say it."""
     return ItemResult(refused.status, code=refused.code, detail=refused.detail)

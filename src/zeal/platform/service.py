@@ -9,12 +9,11 @@ from zeal.accounts import platform_learners
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import SessionToken
 from zeal.accounts.platform_learners import LearnerFields, PutLearner
-from zeal.accounts.queries import lock_user
-from zeal.clock import local_date
 from zeal.context import Context
 from zeal.data_rights.service import erase_learner
 from zeal.practice import daily_streaks
 from zeal.practice.recording import Practice
+from zeal.use_cases import accounts as accounts_use_case
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 
@@ -64,9 +63,7 @@ def open_learner_session(
     are brought to 0 on the way), good for `lifetime` (at most `MAX_TOKEN_LIFETIME`)."""
     assert lifetime <= MAX_TOKEN_LIFETIME
     user = platform_learners.find_learner(session, platform_id, external_id)
-    lock_user(session, user.id)
-    daily_streaks.reset_lapsed_streaks(session, user.id, local_date(user, ctx.clock.now()))
-    return accounts_service.open_session(session, ctx, user, lifetime)
+    return accounts_use_case.open_session(session, ctx, user, lifetime)
 
 
 def sign_out_everywhere(session: Session, ctx: Context, platform_id: int, external_id: str) -> None:

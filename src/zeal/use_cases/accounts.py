@@ -2,6 +2,8 @@
 the way) and editing the profile (a move of zone revives streaks the old calendar reset; a
 new name or avatar earns "Made It Yours")."""
 
+from datetime import timedelta
+
 from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
@@ -22,10 +24,18 @@ def sign_in(
     when the account or the address has failed too often."""
     attempt.check(session, login)
     user = accounts_service.authenticate(session, ctx, login=login, password=password)
+    token, row = open_session(session, ctx, user)
+    return token, row, user
+
+
+def open_session(
+    session: Session, ctx: Context, user: User, lifetime: timedelta | None = None
+) -> tuple[str, SessionToken]:
+    """A session for a learner who proved who they are (a password, or their platform's
+    word): lapsed streaks are brought to 0 on the way, under the learner's lock."""
     lock_user(session, user.id)
     daily_streaks.reset_lapsed_streaks(session, user.id, local_date(user, ctx.clock.now()))
-    token, row = accounts_service.open_session(session, ctx, user)
-    return token, row, user
+    return accounts_service.open_session(session, ctx, user, lifetime)
 
 
 def update_profile(session: Session, ctx: Context, user: User, change: ProfileChange) -> User:
