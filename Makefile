@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/zeal db upgrade
 	$(BIN)/zeal demo
-	ZEAL_DEMO_HINT=true $(BIN)/zeal serve
+	ZEAL_DEMO_HINT=true ZEAL_WEBHOOK_ALLOW_PRIVATE=true $(BIN)/zeal serve
 
 # The browser tests drive Debian's Chromium; install it when it is missing (as root, or via sudo).
 CHROMIUM := /usr/bin/chromium

@@ -44,6 +44,7 @@ from zeal.use_cases import friendships as friendships_use_case
 from zeal.use_cases.record_practice import record_practice
 from zeal.web.cookies import CSRF_COOKIE, CSRF_FIELD, FLASH_COOKIE, SESSION_COOKIE
 from zeal.web.router import router as web_router
+from zeal.webhooks import service as webhooks_service
 
 Route = tuple[str, str]  # (method, path template)
 Expected = int | str
@@ -108,6 +109,17 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("DELETE", "/v1/platform/learners/{external_id}/tokens"):  # signs L out everywhere
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
+    # ---- API: the platform's webhooks ({webhook_id}: the key's platform's endpoint) --------------
+    ("POST", "/v1/platform/webhooks"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("GET", "/v1/platform/webhooks"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
+    ("GET", "/v1/platform/webhooks/{webhook_id}"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
+    ("DELETE", "/v1/platform/webhooks/{webhook_id}"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 204, REV: 401},
+    ("GET", "/v1/platform/webhooks/{webhook_id}/deliveries"):
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
     ("GET", "/v1/me/streaks"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/practice-days"):
@@ -273,9 +285,11 @@ class World:
     invite_code: str
     received_request_id: int  # R's request to L
     sent_request_id: int  # L's request to X
+    webhook_id: int  # an endpoint of the key's platform
 
 
 EXTERNAL_ID = "lena-8812"  # L as the key's platform knows her
+HOOK = "https://93.184.215.14/zeal"  # a public address, so no name to look up
 NAMES = {L: "lena", F: "fred", S: "sami", B: "bert", T: "tara", "R": "rosa", "X": "xavi"}
 
 
@@ -310,6 +324,9 @@ def build_world(client: TestClient, db: Database, ctx: Context) -> World:
             session, ctx, users[T], name="Spanish 2B", has_leaderboard=True
         )
         cohorts_service.join_cohort(session, ctx, users[L], invite_code=cohort.invite_code)
+        hook = webhooks_service.register(
+            session, ctx.clock.now(), key.platform_id, HOOK, ["badge.awarded"], allow_private=False
+        )
         world = World(
             accounts={who: _account(users[who]) for who in LEARNERS},
             secrets=secrets,
@@ -317,6 +334,7 @@ def build_world(client: TestClient, db: Database, ctx: Context) -> World:
             invite_code=cohort.invite_code,
             received_request_id=received.id,
             sent_request_id=sent.id,
+            webhook_id=hook.webhook.id,
         )
     signed_out = client.delete(
         "/v1/sessions/current", headers={"Authorization": f"Bearer {secrets[REV]}"}
@@ -398,6 +416,7 @@ BODIES: dict[Route, Callable[[World, str], dict[str, Any]]] = {
         {"type": "reading", "language": "es"}
     ),
     ("POST", "/v1/friend-requests"): _naming_l("username"),
+    ("POST", "/v1/platform/webhooks"): _fixed({"url": HOOK, "events": ["streak.lost"]}),
     ("POST", "/v1/me/blocks"): _naming_l("username"),
     ("POST", "/v1/cohorts"): _fixed({"name": "French 1A"}),
     ("POST", "/v1/cohorts/join"): _invite,
@@ -448,6 +467,7 @@ def url_of(world: World, route: Route) -> str:
         request_id=request_id,
         image=IMAGE,
         external_id=EXTERNAL_ID,
+        webhook_id=world.webhook_id,
     )
 
 

@@ -18,6 +18,7 @@ KERNEL = {"clock", "config", "db", "errors", "context", "schemas"}
 LAYERS = [
     "kernel",
     "accounts",
+    "webhooks",
     "limits",
     "practice",
     "friends",
@@ -29,9 +30,20 @@ LAYERS = [
     "platform",
     "edge",
 ]
-EDGE = {"app", "cli", "demo", "deps", "health", "middleware", "problems", "models", "web"}
+EDGE = {
+    "app",
+    "cli",
+    "demo",
+    "deps",
+    "health",
+    "middleware",
+    "problems",
+    "models",
+    "web",
+    "worker",
+}
 EDGE_MODULES = {"api", "schemas"}  # a package's routes and request/response shapes
-BOTTOM = {"accounts", "limits", "practice", "friends", "cohorts"}
+BOTTOM = {"accounts", "webhooks", "limits", "practice", "friends", "cohorts"}
 # What a bottom domain offers the domains above it in the bottom layer.
 OFFERED = {"models", "errors", "queries", "activities", "metrics", "languages", "streaks"}
 OFFERED_MODULES = {
@@ -39,6 +51,7 @@ OFFERED_MODULES = {
     "zeal.limits.service",  # the limits every caller is held to
     "zeal.practice.ledger",  # reads of the ledger the friend streaks share
     "zeal.friends.visibility",  # "blocked either way": who may see whom
+    "zeal.webhooks.outbox",  # events any change may announce, in its own transaction
 }
 
 

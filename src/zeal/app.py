@@ -27,6 +27,8 @@ from zeal.practice import api as practice_api
 from zeal.web import errors as web_errors
 from zeal.web.headers import PageHeaders
 from zeal.web.router import router as web_router
+from zeal.webhooks import api as webhooks_api
+from zeal.worker import Worker
 
 
 def serving_app() -> FastAPI:
@@ -44,13 +46,19 @@ def settle_heap() -> None:
 
 
 def _lifespan(
-    database: Database, *, settle: bool
+    database: Database, ctx: Context, *, settle: bool
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # A serving process delivers webhooks too, unless `zeal worker` does it elsewhere.
+        worker = Worker(database, ctx) if settle and ctx.settings.serve_worker else None
+        if worker is not None:
+            worker.start()
         if settle:
             settle_heap()
         yield
+        if worker is not None:
+            worker.stop()
         database.dispose()
 
     return lifespan
@@ -69,14 +77,15 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+    ctx = Context(settings=settings, clock=clock or SystemClock())
     app = FastAPI(
         title="Zeal",
         version="0.1.0",
         summary="Streaks, friends, badges and leaderboards for learning apps.",
-        lifespan=_lifespan(database, settle=settle),
+        lifespan=_lifespan(database, ctx, settle=settle),
     )
     app.state.database = database
-    app.state.context = Context(settings=settings, clock=clock or SystemClock())
+    app.state.context = ctx
     counters = counters_for(database, settings)
     app.state.limits = Limits(settings, counters, app.state.context.clock)
     problems.install(app)
@@ -92,6 +101,7 @@ def create_app(
         leaderboards_api.router,
         data_rights_api.router,
         platform_api.router,
+        webhooks_api.router,
     )
     for router in routers:
         app.include_router(router)

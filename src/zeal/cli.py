@@ -1,5 +1,6 @@
 """The `zeal` command: serve, migrate, load the demo world, manage platforms and their keys."""
 
+import signal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,6 +46,24 @@ def serve(
         workers=workers,
         **uvicorn_options(settings),
     )
+
+
+@app.command()
+def worker() -> None:
+    """Deliver webhooks and write streak notices, until stopped (Ctrl-C or SIGTERM). Needed
+    only where `zeal serve` runs with ZEAL_SERVE_WORKER=false; several may run at once."""
+    from zeal.db import Database
+    from zeal.worker import Worker
+
+    settings = get_settings()
+    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+    running = Worker(database, Context(settings=settings))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: running.stop())
+    running.start()
+    typer.echo("Zeal worker: delivering webhooks. Ctrl-C stops.")
+    running.wait()
+    database.dispose()
 
 
 def uvicorn_options(settings: Settings | None = None) -> dict[str, Any]:

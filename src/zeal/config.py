@@ -58,6 +58,21 @@ class Settings(BaseSettings):
     # /v1 with a learner's bearer token; none by default. The pages never allow other origins.
     cors_origins: str = ""
 
+    # Webhooks. URLs that resolve to loopback, private or reserved addresses are refused unless
+    # this is set (tests, a laptop: `make run` sets it).
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: int = Field(default=10, ge=1, le=60)
+    # Endpoints sent to at once, each by a thread of its own, and deliveries claimed for one
+    # endpoint at a time (sent one after another on one connection).
+    webhook_endpoints_at_once: int = Field(default=8, ge=1, le=64)
+    webhook_deliveries_per_claim: int = Field(default=10, ge=1, le=100)
+    webhook_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # `streak.at_risk` is sent at this hour of the learner's local day (0-23).
+    streak_at_risk_hour: int = Field(default=19, ge=0, le=23)
+    # `zeal serve` runs the webhook worker in each of its processes; turn it off where
+    # `zeal worker` runs on its own.
+    serve_worker: bool = True
+
     @property
     def cors_origin_list(self) -> list[str]:
         return [

@@ -252,15 +252,25 @@ def upsert(
     )
 
 
-def insert_new(backend: str, table: Table, rows: Sequence[Mapping[str, Any]]) -> Insert:
-    """INSERT the `rows` a unique key of the table does not hold already, skipping the others
-    without an error; with RETURNING, only the rows inserted come back (PostgreSQL and SQLite:
-    ON CONFLICT DO NOTHING; MariaDB: INSERT IGNORE, whose other errors a full row of valid
-    values cannot meet)."""
+def insert_new(
+    backend: str,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]] | tuple[Sequence[str], SelectBase],
+) -> Insert:
+    """INSERT the `rows` (values, or column names and a SELECT) a unique key of the table does
+    not hold already, skipping the others without an error; with RETURNING, only the rows
+    inserted come back (PostgreSQL and SQLite: ON CONFLICT DO NOTHING; MariaDB: INSERT IGNORE,
+    whose other errors a full row of valid values cannot meet)."""
+
+    def filled(statement: Any) -> Any:
+        if isinstance(rows, tuple):
+            return statement.from_select(*rows)
+        return statement.values(list(rows))
+
     if backend in ("mysql", "mariadb"):
-        return insert(table).prefix_with("IGNORE").values(list(rows))
+        return cast(Insert, filled(insert(table).prefix_with("IGNORE")))
     dialect = postgresql if backend == "postgresql" else sqlite
-    return cast(Insert, dialect.insert(table).values(list(rows)).on_conflict_do_nothing())
+    return cast(Insert, filled(dialect.insert(table)).on_conflict_do_nothing())
 
 
 def binary_order(backend: str, column: ColumnElement[str]) -> ColumnElement[str]:

@@ -6,6 +6,7 @@ from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.limits.models import LimitCounter
 from zeal.practice.models import PracticeDay, PracticeEvent, PracticeTotal, UserLanguage
+from zeal.webhooks.models import StreakNotice, Webhook, WebhookDelivery, WebhookEventType
 
 __all__ = [
     "ApiKey",
@@ -21,8 +22,12 @@ __all__ = [
     "PracticeEvent",
     "PracticeTotal",
     "SessionToken",
+    "StreakNotice",
     "User",
     "UserBadge",
     "UserLanguage",
     "UserMetric",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEventType",
 ]

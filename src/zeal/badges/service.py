@@ -7,7 +7,7 @@ locked, so values and awards are written once even when events arrive together; 
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
@@ -40,6 +40,7 @@ from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
 from zeal.practice.recording import Booking
 from zeal.practice.streaks import best_current_streak
+from zeal.webhooks import outbox
 
 NIGHT_OWL_HOURS = range(0, 4)
 
@@ -63,7 +64,12 @@ class Change:
 
 
 def apply_changes(
-    session: Session, ctx: Context, user_id: int, changes: dict[str, Change]
+    session: Session,
+    ctx: Context,
+    user_id: int,
+    changes: dict[str, Change],
+    *,
+    announce: bool = True,
 ) -> list[AwardedBadge]:
     """Move the learner's metric values and award every badge a value reached (all levels it
     passed, once each). Metrics the catalog does not have are ignored.
@@ -88,7 +94,13 @@ def apply_changes(
         metric = badges.metric_by_id.get(metric_id)
         if metric is not None:
             reached += _passed(metric, old or 0, new)
-    return _award(session, user_id, reached, params["now"]) if reached else []
+    if not reached:
+        return []
+    awarded = _award(session, user_id, reached, params["now"])
+    if announce:
+        for badge in awarded:
+            _announce(session, user_id, badge, params["now"])
+    return awarded
 
 
 _USER_METRIC = cast(Table, UserMetric.__table__)
@@ -184,6 +196,13 @@ def _award(
     return [badge for badge in reached if badge.badge_id in awarded]
 
 
+def _announce(session: Session, user_id: int, badge: AwardedBadge, now: datetime) -> None:
+    """`badge.awarded` for the learner's platform's webhooks, in this transaction."""
+    outbox.emit(
+        session, now, learner_id=user_id, event_type="badge.awarded", data={"badge": asdict(badge)}
+    )
+
+
 # ---- what moves metrics ----------------------------------------------------------------------
 
 
@@ -211,7 +230,12 @@ def on_practice(session: Session, ctx: Context, booking: Booking) -> list[Awarde
             changes["multilingual"] = Change(set_to=1)
     if booking.local_hour in NIGHT_OWL_HOURS:
         changes["night_owl"] = Change(set_to=1)
-    return apply_changes(session, ctx, booking.user.id, changes) if changes else []
+    if not changes:
+        return []
+    # Webhooks hear of awards only when the learner's platform has some (read with the
+    # event's standing): otherwise announcing costs not even a statement.
+    listened = booking.attempt.standing.listened
+    return apply_changes(session, ctx, booking.user.id, changes, announce=listened)
 
 
 def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:

@@ -157,3 +157,8 @@ def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:
         .values(daily_streak=0)
         .execution_options(synchronize_session=False)
     )
+
+
+def streak_ending_at(session: Session, user_id: int, language: str, day: date) -> int:
+    """Length of the language's run of streak days ending on `day`, counted in the ledger."""
+    return run_length_ending_at(session, _streak_days(user_id, language), day)

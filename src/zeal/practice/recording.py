@@ -46,6 +46,7 @@ from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, PracticeEvent, UserLanguage
 from zeal.practice.reading import StreakView, streak_view
+from zeal.webhooks.outbox import listened
 
 _PRACTICE_DAY = cast(Table, PracticeDay.__table__)
 _LANGUAGE = cast(Table, UserLanguage.__table__)
@@ -73,6 +74,7 @@ class Standing:
     others_practised: bool  # another language was practised on the event's day ...
     others_counting: bool  # ... and counted for its streak
     today: dict[str, Any]  # the event's language's practice day today (zeros when none)
+    listened: bool  # some webhook listens to the learner's platform
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,7 @@ def _standing(
         bool(first.others_practised),
         bool(first.others_counting),
         today_values,
+        bool(first.listened),
     )
 
 
@@ -232,6 +235,7 @@ _STANDING = (
         _other_languages(counting=True).label("others_counting"),
         _TODAY.c.counts_for_streak.label("counts_today"),
         *(_TODAY.c[column].label(f"today_{column}") for column in SECONDS_COLUMNS),
+        listened(bindparam("user_id", type_=Integer)).label("listened"),
     )
     .select_from(_ME)
     .outerjoin(_LANGUAGE, _LANGUAGE.c.user_id == _ME.c.user_id)

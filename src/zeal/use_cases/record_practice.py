@@ -13,7 +13,8 @@ from zeal.friends import friend_streaks
 from zeal.practice import recording
 from zeal.practice.models import PracticeEvent
 from zeal.practice.reading import StreakView
-from zeal.practice.recording import Practice
+from zeal.practice.recording import Booking, Practice
+from zeal.webhooks import outbox
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,30 @@ def record_practice(
         streak, badges = _result_from_json(attempt.earlier.result_json)
         return RecordedPractice(attempt.earlier, streak, badges, replayed=True)
     booking = recording.book(session, ctx, attempt)
+    if booking.new_streak_day and booking.day == booking.today and attempt.standing.listened:
+        _announce_streak(session, ctx, booking)
     if booking.new_practice_date:
         friend_streaks.on_new_practice_day(session, booking.user.id, booking.day)
     new_badges = badges_service.on_practice(session, ctx, booking)
     result = _result_to_json(booking.streak, new_badges)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
     return RecordedPractice(event, booking.streak, new_badges, replayed=False)
+
+
+def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:
+    """`streak.extended`, for today only: a backfill of earlier days is history, not news."""
+    data = {
+        "language": booking.practice.language,
+        "streak": booking.streak.daily_streak,
+        "day": booking.day.isoformat(),
+    }
+    outbox.emit(
+        session,
+        ctx.clock.now(),
+        learner_id=booking.user.id,
+        event_type="streak.extended",
+        data=data,
+    )
 
 
 def _result_to_json(view: StreakView, new_badges: list[AwardedBadge]) -> str:
