@@ -35,6 +35,7 @@ test: $(STAMP) $(CHROMIUM)
 bench: $(STAMP)
 	$(BIN)/python -m bench.compare
 	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.webhooks
 	$(BIN)/python -m bench.friends
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.leaderboards
