@@ -109,8 +109,8 @@ def database(database_url: str) -> Iterator[Database]:
     db.dispose()
 
 
-# The badge catalog is loaded by the migrations and kept between tests.
-CATALOG_TABLES = {"metric", "badge", "badge_catalog"}
+# The badge catalog and the XP table are loaded by the migrations and kept between tests.
+CATALOG_TABLES = {"metric", "badge", "badge_catalog", "xp_rule", "xp_table"}
 
 
 @pytest.fixture

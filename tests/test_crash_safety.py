@@ -64,8 +64,16 @@ COUNT_COLUMN = {"word_translated": "words_translated", "article_completed": "art
 DAY_COLUMNS = (
     "events", "exercises_done", "exercises_correct", "exercise_seconds", "reading_seconds",
     "listening_seconds", "words_translated", "words_learned", "audio_lessons_completed",
-    "articles_read",
+    "articles_read", "xp",
 )  # fmt: skip
+# What each kind earns by the default XP table (docs/design.md §3): per event, per minute.
+XP_EARNED = {
+    ("exercise", "correct"): (10, 0),
+    ("exercise", "wrong"): (2, 0),
+    ("reading", None): (0, 1),
+    ("word_translated", None): (1, 0),
+    ("article_completed", None): (20, 0),
+}
 # Badge metrics that count events of one kind (src/zeal/badges/service.py).
 COUNTER_METRICS = {
     "translated_words": lambda e: e.type == "word_translated",
@@ -316,6 +324,11 @@ class StoredEvent:
     outcome: str | None
 
 
+def xp_of(event: "StoredEvent") -> int:
+    per_event, per_minute = XP_EARNED[event.type, event.outcome]
+    return per_event + per_minute * ((event.duration_seconds or 0) // 60)
+
+
 def stored_events(db: Database) -> list[StoredEvent]:
     with db.transaction(write=False) as session:
         rows = session.scalars(select(PracticeEvent).order_by(PracticeEvent.id)).all()
@@ -343,6 +356,7 @@ def assert_practice_days_are_the_sums_of_events(
         for row in rows:
             sums = expected[(user_id, row.language, row.day)]
             sums["events"] += 1
+            sums["xp"] += xp_of(row)
             sums[SECONDS_COLUMN[row.type]] += row.duration_seconds or 0
             if row.type in COUNT_COLUMN:
                 sums[COUNT_COLUMN[row.type]] += 1
@@ -418,6 +432,7 @@ def assert_badge_metrics_count_the_events(
         expected["streak_days"] = max(streaks[(user_id, lang)] for lang in languages)
         expected["multilingual"] = int(len(languages) >= 2)
         expected["night_owl"] = int(any(row.hour < 4 for row in rows))  # learners are on UTC
+        expected["xp"] = sum(xp_of(row) for row in rows)
         actual = {code: values.get((user_id, code), 0) for code in expected}
         assert actual == expected, f"learner {user_id}"
         # Every badge whose threshold the metrics reached is owned, and no other.

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.orm import Session
 
 from zeal import demo, migrations
 from zeal.accounts import service as accounts_service
@@ -13,6 +14,7 @@ from zeal.config import Settings, get_settings
 from zeal.context import Context
 from zeal.db import one_transaction
 from zeal.errors import ZealError
+from zeal.practice import xp
 
 app = typer.Typer(
     pretty_exceptions_enable=False,
@@ -181,7 +183,8 @@ def load_badges(
 ) -> None:
     """Load a catalog file (idempotent), then award what learners already qualify for."""
     try:
-        specs = catalog.parse_file(file)
+        text = file.read_text(encoding="utf-8")
+        specs, xp_rules = catalog.parse(text), catalog.parse_xp(text)
     except catalog.CatalogError as exc:
         typer.echo(f"{file}: the catalog has {len(exc.problems)} problem(s):", err=True)
         for problem in exc.problems:
@@ -198,11 +201,20 @@ def load_badges(
             typer.echo(f"  + {line}")
         for line in report.updated:
             typer.echo(f"  ~ {line}")
+        if xp_rules is not None:
+            _load_xp(session, xp_rules)
         awarded = catch_up.catch_up(session, Context(settings), dry_run=dry_run)
         _print_catch_up(awarded, dry_run)
         if dry_run:
             session.rollback()
             typer.echo("dry run: nothing was changed")
+
+
+def _load_xp(session: Session, rules: list[xp.Rule]) -> None:
+    changes = xp.load(session, rules)
+    typer.echo(f"xp table: {len(changes)} change(s); new events earn by it, earned XP stays")
+    for line in changes:
+        typer.echo(f"  {line}")
 
 
 @badges_app.command("recompute")

@@ -79,7 +79,8 @@ class TestLoggingPractice:
 
         home = log(browser, language="es", type="reading", minutes="12")
 
-        assert flash_of(home) == ("Practice recorded. Your Spanish streak: 1 day.", False)
+        assert flash_of(home) == ("Practice recorded: +12 XP. Your Spanish streak: 1 day.", False)
+        assert 'data-xp-today="12"' in home
         assert streak_cards(home) == {"es": ("lit", 1)}
         (streak,) = streaks(client, anna[1])
         assert (streak["language"], streak["daily_streak"]) == ("es", 1)
@@ -95,7 +96,7 @@ class TestLoggingPractice:
         first = browser.submit("/practice", form)
         again = browser.submit("/practice", form)
 
-        assert flash_of(first) == ("Practice recorded. Your Spanish streak: 1 day.", False)
+        assert flash_of(first) == ("Practice recorded: +10 XP. Your Spanish streak: 1 day.", False)
         assert flash_of(again) == ("That practice was already recorded.", False)
         assert events_today(client, anna[1]) == 1
         _, label = calendar_cell(again, "2026-03-10")

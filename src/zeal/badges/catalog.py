@@ -17,6 +17,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from zeal.badges.models import Badge, BadgeCatalog, Metric
+from zeal.practice import xp
 from zeal.practice.metrics import METRICS
 
 
@@ -83,6 +84,18 @@ def parse(text: str) -> list[MetricSpec]:
 
 def parse_file(path: Path) -> list[MetricSpec]:
     return parse(path.read_text(encoding="utf-8"))
+
+
+def parse_xp(text: str) -> list[xp.Rule] | None:
+    """The file's XP table (`xp:`), or None when it has none (the stored one stays)."""
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict) or "xp" not in data:
+        return None
+    problems: list[str] = []
+    rules = xp.parse(data["xp"], problems)
+    if problems:
+        raise CatalogError(problems)
+    return rules
 
 
 def _text(raw: dict[str, Any], key: str, where: str, problems: list[str], limit: int) -> str:

@@ -217,10 +217,9 @@ def on_practice(session: Session, ctx: Context, booking: Booking) -> list[Awarde
     """After a practice event was booked. Most events move one counter or nothing, and then
     cost nothing more: streak days and languages can only change when a language-day first
     counts (`new_streak_day`)."""
-    practice = booking.practice
     changes: dict[str, Change] = {}
     for metric in METRICS.booked_counters():
-        amount = metric.amount(practice.type, practice.outcome, practice.duration_seconds)
+        amount = booking.amounts.get(str(metric.column), 0)
         if amount:
             changes[metric.code] = Change(add=amount)
     if booking.new_streak_day:

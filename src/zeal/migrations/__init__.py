@@ -33,11 +33,14 @@ def ensure_default_catalog(url: str) -> bool:
     from zeal.badges import catalog, catch_up
     from zeal.config import Settings
     from zeal.context import Context
+    from zeal.practice import xp
 
     with one_transaction(url) as session:
         if session.scalar(select(Metric.id).limit(1)) is not None:
             return False
-        catalog.load(session, catalog.parse(catalog.default_catalog_text()))
+        text = catalog.default_catalog_text()
+        catalog.load(session, catalog.parse(text))
+        xp.load(session, catalog.parse_xp(text) or [])
         # Learners from before badges existed get what their history earned.
         catch_up.catch_up(session, Context(Settings(database_url=url)))
         return True

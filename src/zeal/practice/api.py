@@ -38,6 +38,8 @@ def recorded_response(recorded: RecordedPractice) -> Response:
         event=PracticeEventRead.of(recorded.event),
         streak=StreakRead.of(recorded.streak),
         new_badges=[NewBadge.of(badge) for badge in recorded.new_badges],
+        xp_earned=recorded.xp_earned,
+        xp_today=recorded.xp_today,
     )
     if recorded.replayed:
         return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
@@ -87,6 +89,7 @@ def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> 
         today=today,
         min_daily_seconds=ctx.settings.min_daily_seconds,
         streaks=[StreakRead.of(view) for view in views],
+        xp_today=sum(view.xp_today for view in views),
     )
     return answer(streaks)
 

@@ -42,6 +42,7 @@ class Books(StrEnum):
 
     ONE = "one"
     DURATION = "duration"  # the event's duration_seconds
+    XP = "xp"  # what the platform's XP table gives the event (`practice.xp`, booked there)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ class MetricDefinition:
     ranking: Ranking | None = None  # None: not on leaderboards
 
     def amount(self, kind: PracticeType, outcome: Outcome | None, seconds: int | None) -> int:
-        """What one event adds to this metric (0 when it does not feed it)."""
+        """What one event adds to this metric (0 when it does not feed it; XP comes from the
+        XP table, which recording reads)."""
         if not any(feed.matches(kind, outcome) for feed in self.feeds):
             return 0
         return (seconds or 0) if self.books is Books.DURATION else 1
@@ -166,6 +168,11 @@ METRICS = MetricRegistry(
         MetricDefinition(
             "learned_words", "Words learned", Unit.COUNT, column="words_learned",
             feeds=(Feed(PracticeType.WORD_LEARNED),), mechanism=Mechanism.COUNTER,
+        ),
+        # Every event earns what the platform's XP table says (`practice.xp`).
+        MetricDefinition(
+            "xp", "XP", Unit.COUNT, column="xp", books=Books.XP,
+            mechanism=Mechanism.COUNTER, ranking=Ranking.SUM,
         ),
         # Derived when read or when they change; the badges package computes them.
         MetricDefinition("streak_days", "Streak days", Unit.DAYS, mechanism=Mechanism.GAUGE),

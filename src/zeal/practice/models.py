@@ -94,6 +94,27 @@ class PracticeTotal(Base):
     # The same registry columns as `practice_day`, summed.
 
 
+class XpRule(Base):
+    """One line of the XP table (`practice.xp`): what events of `type` (and, for exercises,
+    `outcome`; "" for none or any other) earn per event and per whole minute."""
+
+    __tablename__ = "xp_rule"
+
+    type: Mapped[str] = mapped_column(String(30), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20), primary_key=True)
+    per_event: Mapped[int] = mapped_column(Integer)
+    per_minute: Mapped[int] = mapped_column(Integer)
+
+
+class XpTableVersion(Base):
+    """One row: `version` is new each time the XP table changes, so processes re-read it."""
+
+    __tablename__ = "xp_table"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+
+
 _BOOKED = METRICS.booked()
 # The time columns (exercise, reading, listening): their sum is a day's practice time.
 SECONDS_COLUMNS = [m.column for m in _BOOKED if m.column and m.unit is Unit.SECONDS]

@@ -28,6 +28,7 @@ class StreakView:
     last_practice_date: date | None
     practiced_today: bool
     practice_seconds_today: int
+    xp_today: int
 
 
 class StoredStreak(Protocol):
@@ -46,7 +47,7 @@ class StoredStreak(Protocol):
 
 
 def streak_view(
-    ul: StoredStreak, today: date, *, practiced_today: bool, seconds_today: int
+    ul: StoredStreak, today: date, *, practiced_today: bool, seconds_today: int, xp_today: int
 ) -> StreakView:
     return StreakView(
         language=ul.language,
@@ -56,6 +57,7 @@ def streak_view(
         last_practice_date=ul.last_practice_date,
         practiced_today=practiced_today,
         practice_seconds_today=seconds_today,
+        xp_today=xp_today,
     )
 
 
@@ -82,6 +84,7 @@ def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[Stre
                 today,
                 practiced_today=own_day and bool(row.counts_for_streak),
                 seconds_today=sum(row._mapping[c] for c in SECONDS_COLUMNS) if own_day else 0,
+                xp_today=row.xp if own_day else 0,
             )
     views: dict[int, list[StreakView]] = {user_id: [] for user_id in todays}
     for (user_id, _), view in found.items():
@@ -105,6 +108,7 @@ _STREAKS_WITH_DAYS = (
         _DAY.c.day,
         _DAY.c.counts_for_streak,
         *(_DAY.c[column] for column in SECONDS_COLUMNS),
+        _DAY.c.xp,
     )
     .outerjoin(
         _DAY,

@@ -43,9 +43,16 @@ from zeal.practice import errors, totals
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.daily_streaks import LanguageStreak, extend_streak, first_streak, keep_streak
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.metrics import METRICS
-from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.metrics import METRICS, Books
+from zeal.practice.models import (
+    SECONDS_COLUMNS,
+    PracticeDay,
+    PracticeEvent,
+    UserLanguage,
+    XpTableVersion,
+)
 from zeal.practice.reading import StreakView, streak_view
+from zeal.practice.xp import XpTable, xp_table
 from zeal.webhooks.outbox import listened
 
 _PRACTICE_DAY = cast(Table, PracticeDay.__table__)
@@ -75,6 +82,8 @@ class Standing:
     others_counting: bool  # ... and counted for its streak
     today: dict[str, Any]  # the event's language's practice day today (zeros when none)
     listened: bool  # some webhook listens to the learner's platform
+    xp_version: str | None  # the XP table's version
+    xp_today: int  # XP earned today in every language, before this event
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,8 @@ class Booking:
     new_practice_date: bool  # ... and no other language counted that date yet
     streak: StreakView  # the language's streak now
     streaks: tuple[LanguageStreak, ...]  # every language's stored streak now
+    amounts: dict[str, int]  # what the event added to each counter of its day
+    xp_today: int  # XP earned today in every language, this event's included
 
     @property
     def user(self) -> Learner:
@@ -166,7 +177,7 @@ def _standing(
     first = rows[0]  # the learner's languages, one per row (one row of NULLs when none)
     streaks = {row.language: _language_streak(row) for row in rows if row.language is not None}
     today_values: dict[str, Any] = {"counts_for_streak": bool(first.counts_today)}
-    today_values.update({c: int(first._mapping[f"today_{c}"] or 0) for c in SECONDS_COLUMNS})
+    today_values.update({c: int(first._mapping[f"today_{c}"] or 0) for c in _TODAY_COLUMNS})
     return Standing(
         streaks,
         int(first.in_minute or 0),
@@ -175,6 +186,8 @@ def _standing(
         bool(first.others_counting),
         today_values,
         bool(first.listened),
+        first.xp_version,
+        int(first.xp_today or 0),
     )
 
 
@@ -185,6 +198,9 @@ def _language_streak(row: Any) -> LanguageStreak:
 
 
 _EVENT = cast(Table, PracticeEvent.__table__)
+_XP_VERSION = cast(Table, XpTableVersion.__table__)
+# What today's practice day tells an event about today: the time and the XP so far.
+_TODAY_COLUMNS = (*SECONDS_COLUMNS, "xp")
 _TODAY = _PRACTICE_DAY.alias("today")
 # The learner, the event's language and today, as one row the tables are joined to.
 _ME = select(
@@ -234,8 +250,14 @@ _STANDING = (
         _other_languages(counting=False).label("others_practised"),
         _other_languages(counting=True).label("others_counting"),
         _TODAY.c.counts_for_streak.label("counts_today"),
-        *(_TODAY.c[column].label(f"today_{column}") for column in SECONDS_COLUMNS),
+        *(_TODAY.c[column].label(f"today_{column}") for column in _TODAY_COLUMNS),
         listened(bindparam("user_id", type_=Integer)).label("listened"),
+        select(_XP_VERSION.c.version).scalar_subquery().label("xp_version"),
+        select(func.sum(_PRACTICE_DAY.c.xp))
+        .where(_PRACTICE_DAY.c.user_id == bindparam("user_id"))
+        .where(_PRACTICE_DAY.c.day == bindparam("today"))
+        .scalar_subquery()
+        .label("xp_today"),
     )
     .select_from(_ME)
     .outerjoin(_LANGUAGE, _LANGUAGE.c.user_id == _ME.c.user_id)
@@ -258,7 +280,7 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     """Add the event to its practice day; extend the streak when the day now counts."""
     user, practice, standing, day = attempt.user, attempt.practice, attempt.standing, attempt.day
     _check_plausible(ctx, attempt)
-    amounts = _amounts(practice)
+    amounts = _amounts(practice, xp_table(session, standing.xp_version))
     after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day, amounts)
     new_day = after["events"] == 1  # this event inserted the language-day
     stored = standing.streaks.get(practice.language)
@@ -278,11 +300,13 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
         attempt.today,
         practiced_today=bool(today_values["counts_for_streak"]),
         seconds_today=_practice_seconds(today_values),
+        xp_today=int(today_values["xp"]),
     )
     hour = local_datetime(user, attempt.occurred_at).hour
     counts_new_date = new_streak_day and not standing.others_counting
     streaks = tuple({**standing.streaks, practice.language: streak}.values())
-    return Booking(attempt, hour, new_streak_day, counts_new_date, view, streaks)
+    xp_today = standing.xp_today + (amounts["xp"] if day == attempt.today else 0)
+    return Booking(attempt, hour, new_streak_day, counts_new_date, view, streaks, amounts, xp_today)
 
 
 def keep(
@@ -376,12 +400,17 @@ def _zeros() -> dict[str, int]:
     return dict.fromkeys(["events", *(m.column for m in METRICS.booked() if m.column)], 0)
 
 
-def _amounts(practice: Practice) -> dict[str, int]:
-    """What one event adds to each counter of its practice day, as the registry says."""
+def _amounts(practice: Practice, xp: XpTable) -> dict[str, int]:
+    """What one event adds to each counter of its practice day, as the registry (and, for
+    XP, the platform's XP table) says."""
     amounts = _zeros()
     amounts["events"] = 1
+    kind, outcome, seconds = practice.type, practice.outcome, practice.duration_seconds
     for metric in METRICS.booked():
-        amount = metric.amount(practice.type, practice.outcome, practice.duration_seconds)
+        if metric.books is Books.XP:
+            amount = xp.amount(kind, outcome, seconds)
+        else:
+            amount = metric.amount(kind, outcome, seconds)
         if amount and metric.column:
             amounts[metric.column] = amount
     return amounts

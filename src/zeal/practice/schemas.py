@@ -68,6 +68,7 @@ class StreakRead(Schema):
     last_practice_date: date | None
     practiced_today: bool = Field(description="Whether today already counts for the streak.")
     practice_seconds_today: int
+    xp_today: int = Field(description="XP earned today in this language.")
 
     @classmethod
     def of(cls, view: StreakView) -> "StreakRead":
@@ -78,6 +79,8 @@ class PracticeRecorded(Schema):
     event: PracticeEventRead
     streak: StreakRead
     new_badges: list[NewBadge] = Field(description="Badges this event achieved.")
+    xp_earned: int = Field(description="XP this event earned (the platform's XP table).")
+    xp_today: int = Field(description="XP earned today in every language, this event's too.")
 
 
 class StreakList(Schema):
@@ -86,6 +89,7 @@ class StreakList(Schema):
         description="Exercise, reading and listening seconds a day needs before it counts."
     )
     streaks: list[StreakRead]
+    xp_today: int = Field(description="XP earned today in every language.")
 
 
 class _PracticeDayFields(Schema):

@@ -23,6 +23,8 @@ class RecordedPractice:
     streak: StreakView
     new_badges: list[AwardedBadge]
     replayed: bool
+    xp_earned: int  # by this event
+    xp_today: int  # in every language today, this event's included
 
 
 def record_practice(
@@ -38,17 +40,19 @@ def record_practice(
     changing nothing."""
     attempt = recording.start(session, ctx, user_id, practice)
     if attempt.earlier is not None:
-        streak, badges = _result_from_json(attempt.earlier.result_json)
-        return RecordedPractice(attempt.earlier, streak, badges, replayed=True)
+        return _replayed(attempt.earlier)
     booking = recording.book(session, ctx, attempt)
     if booking.new_streak_day and booking.day == booking.today and attempt.standing.listened:
         _announce_streak(session, ctx, booking)
     if booking.new_practice_date:
         friend_streaks.on_new_practice_day(session, booking.user.id, booking.day)
     new_badges = badges_service.on_practice(session, ctx, booking)
-    result = _result_to_json(booking.streak, new_badges)
+    xp = {"earned": booking.amounts["xp"], "today": booking.xp_today}
+    result = _result_to_json(booking.streak, new_badges, xp)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
-    return RecordedPractice(event, booking.streak, new_badges, replayed=False)
+    return RecordedPractice(
+        event, booking.streak, new_badges, False, booking.amounts["xp"], booking.xp_today
+    )
 
 
 def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:
@@ -67,15 +71,18 @@ def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:
     )
 
 
-def _result_to_json(view: StreakView, new_badges: list[AwardedBadge]) -> str:
+def _result_to_json(view: StreakView, new_badges: list[AwardedBadge], xp: dict[str, int]) -> str:
     """What an event produced, kept so a repeated idempotency key gets the same answer."""
-    result = {"streak": asdict(view), "new_badges": [asdict(b) for b in new_badges]}
+    result = {"streak": asdict(view), "new_badges": [asdict(b) for b in new_badges], "xp": xp}
     return json.dumps(result, default=date.isoformat)
 
 
-def _result_from_json(text: str) -> tuple[StreakView, list[AwardedBadge]]:
-    data = json.loads(text)
-    streak = data["streak"]
+def _replayed(earlier: PracticeEvent) -> RecordedPractice:
+    """The answer the event gave the first time (events kept before XP existed earned none)."""
+    data = json.loads(earlier.result_json)
+    streak = {"xp_today": 0, **data["streak"]}
     for field in ("max_streak_date", "last_practice_date"):
         streak[field] = date.fromisoformat(streak[field]) if streak[field] else None
-    return StreakView(**streak), [AwardedBadge(**b) for b in data["new_badges"]]
+    badges = [AwardedBadge(**b) for b in data["new_badges"]]
+    xp = data.get("xp", {"earned": 0, "today": 0})
+    return RecordedPractice(earlier, StreakView(**streak), badges, True, xp["earned"], xp["today"])

@@ -116,6 +116,7 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         status_code,
         today=today,
         streaks=streaks,
+        xp_today=sum(view.xp_today for view in streaks),
         weeks=calendar(rows, today),
         days_practised=practised,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
@@ -192,7 +193,8 @@ def _recorded_message(recorded: RecordedPractice) -> str:
         return "That practice was already recorded."
     streak = recorded.streak
     days = plural(streak.daily_streak, "day")
-    message = f"Practice recorded. Your {language_name(streak.language)} streak: {days}."
+    message = f"Practice recorded: +{recorded.xp_earned} XP. "
+    message += f"Your {language_name(streak.language)} streak: {days}."
     for badge in recorded.new_badges:
         message += f" New badge: {badge.name}!"
     return message
