@@ -122,6 +122,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
     ("GET", "/v1/me/streaks"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
+    ("GET", "/v1/me/goal"):
+        {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/practice-days"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     # ---- API: friends ---------------------------------------------------------------------------

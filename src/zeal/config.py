@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -72,6 +72,20 @@ class Settings(BaseSettings):
     # `zeal serve` runs the webhook worker in each of its processes; turn it off where
     # `zeal worker` runs on its own.
     serve_worker: bool = True
+
+    # Daily XP goals a learner may choose (comma-separated), and the goal of one who never chose.
+    daily_goal_presets: str = "10,20,30,50"
+    daily_goal_default: int = Field(default=20, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _default_goal_is_a_preset(self) -> "Settings":
+        if self.daily_goal_default not in self.daily_goal_preset_list:
+            raise ValueError("ZEAL_DAILY_GOAL_DEFAULT must be one of ZEAL_DAILY_GOAL_PRESETS")
+        return self
+
+    @property
+    def daily_goal_preset_list(self) -> list[int]:
+        return sorted({int(v) for v in self.daily_goal_presets.split(",") if v.strip()})
 
     @property
     def cors_origin_list(self) -> list[str]:

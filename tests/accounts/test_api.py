@@ -24,6 +24,7 @@ ME_FIELDS = {
     "timezone",
     "avatar",
     "social",
+    "daily_goal_xp",
     "created_at",
 }
 

@@ -29,6 +29,7 @@ CATALOG_ORDER = [
     "learned_words",
     "read_articles",
     "xp",
+    "goal_streak_days",
     "friends",
     "profile_customised",
     "multilingual",
@@ -510,7 +511,7 @@ class TestIcons:
     def test_every_listed_icon_is_served_as_svg(self, client: TestClient) -> None:
         _, me = signed_up(client)
         urls = {b["icon_url"] for m in board(client, me)["metrics"] for b in m["badges"]}
-        assert len(urls) == 10  # one per visible metric
+        assert len(urls) == 11  # one per visible metric
         for url in sorted(urls):
             response = client.get(url)
             assert response.status_code == 200, url

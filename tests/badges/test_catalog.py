@@ -32,6 +32,7 @@ DEFAULT_ORDER = [
     "learned_words",
     "read_articles",
     "xp",
+    "goal_streak_days",
     "friends",
     "profile_customised",
     "multilingual",
@@ -132,10 +133,10 @@ def board_codes(db: Database, ctx: Context, user: User) -> list[str]:
 
 
 class TestTheDefaultCatalog:
-    def test_parses_into_eleven_metrics_and_forty_three_badges(self) -> None:
+    def test_parses_into_twelve_metrics_and_forty_eight_badges(self) -> None:
         specs = parse(default_catalog_text())
         assert [s.code for s in specs] == DEFAULT_ORDER
-        assert sum(len(s.badges) for s in specs) == 43
+        assert sum(len(s.badges) for s in specs) == 48
         word_curious = specs[0].badges[0]
         assert (word_curious.level, word_curious.threshold, word_curious.name) == (
             1,
@@ -182,7 +183,7 @@ def _second_owl(data: Data) -> None:
 INVALID = [
     pytest.param(
         lambda data: metric_of(data, "friends").__setitem__("code", "hours_watched"),
-        "metrics[7]: unknown metric 'hours_watched'",
+        "metrics[8]: unknown metric 'hours_watched'",
         id="unknown metric",
     ),
     pytest.param(
@@ -288,7 +289,7 @@ INVALID = [
     ),
     pytest.param(
         lambda data: data["metrics"].append(metric_of(data, "friends")),
-        "metrics[11]: metric 'friends' appears twice",
+        "metrics[12]: metric 'friends' appears twice",
         id="metric listed twice",
     ),
 ]
@@ -329,7 +330,7 @@ class TestAnInvalidCatalog:
         # reporting the problem, so `zeal badges load` dies with a traceback.
         found = problems(changed(lambda data: metric_of(data, "friends").__setitem__("code", code)))
         assert len(found) == 1, found
-        assert "metrics[7]: unknown metric" in found[0]
+        assert "metrics[8]: unknown metric" in found[0]
 
     def test_every_problem_is_reported_at_once(self) -> None:
         def break_three(data: Data) -> None:
@@ -433,7 +434,7 @@ class TestLoading:
         )
         sage = badge_row(catalog_edits, "translated_words", 6)
         assert (sage.threshold, sage.name) == (5000, "Word Sage")
-        assert len(catalog_rows(catalog_edits)) == 44
+        assert len(catalog_rows(catalog_edits)) == 49
 
     def test_a_level_missing_from_the_file_is_kept_and_reported(
         self, catalog_edits: Database

@@ -80,7 +80,8 @@ class TestLoggingPractice:
         home = log(browser, language="es", type="reading", minutes="12")
 
         assert flash_of(home) == ("Practice recorded: +12 XP. Your Spanish streak: 1 day.", False)
-        assert 'data-xp-today="12"' in home
+        assert 'data-xp-today="12" data-goal="20"' in home
+        assert "12 / 20 XP" in home
         assert streak_cards(home) == {"es": ("lit", 1)}
         (streak,) = streaks(client, anna[1])
         assert (streak["language"], streak["daily_streak"]) == ("es", 1)

@@ -28,6 +28,11 @@ class PasswordTooWeak(Invalid):
     title = "Password too weak"
 
 
+class DailyGoalInvalid(Invalid):
+    code = "daily_goal_invalid"
+    title = "Not a daily goal on offer"
+
+
 class DisplayNameInvalid(Invalid):
     code = "display_name_invalid"
     title = "Invalid display name"

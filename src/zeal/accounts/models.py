@@ -1,8 +1,8 @@
 """Tables for learners, their session tokens, platforms and their API keys."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zeal.db import Base, UTCDateTime
@@ -47,6 +47,9 @@ class User(Base):
     accepts_friend_requests: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )
+    # The daily XP goal the learner chose (None: the platform's default); `daily_goal` keeps
+    # the history, so every day is judged by the goal of its own.
+    daily_goal_xp: Mapped[int | None] = mapped_column(Integer)
 
     def set_username(self, username: str) -> None:
         self.username = username
@@ -55,6 +58,19 @@ class User(Base):
     def set_display_name(self, display_name: str) -> None:
         self.display_name = display_name
         self.display_name_key = display_name.lower()
+
+
+class DailyGoal(Base):
+    """From the learner's local day `since_day` on (until a later row), their goal was
+    `goal_xp`. A change made today judges today; days before keep theirs."""
+
+    __tablename__ = "daily_goal"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    since_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    goal_xp: Mapped[int] = mapped_column(Integer)
 
 
 class SessionToken(Base):

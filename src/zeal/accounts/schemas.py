@@ -101,6 +101,10 @@ class MeRead(Schema):
     timezone: str
     avatar: AvatarRead
     social: SocialSettings
+    daily_goal_xp: int | None = Field(
+        description="The daily XP goal the learner chose; null: the platform's default "
+        "(GET /v1/me/goal shows the goal in force)."
+    )
     created_at: datetime
 
     @classmethod
@@ -115,6 +119,7 @@ class MeRead(Schema):
             social=SocialSettings(
                 discoverable=user.discoverable, accept_requests=user.accepts_friend_requests
             ),
+            daily_goal_xp=user.daily_goal_xp,
             created_at=user.created_at,
         )
 
@@ -127,6 +132,12 @@ class MeUpdate(Schema):
     timezone: str | None = Field(default=None, max_length=100)
     avatar: AvatarUpdate | None = None
     social: SocialUpdate | None = None
+    daily_goal_xp: int | None = Field(
+        default=None,
+        ge=1,
+        le=100_000,
+        description="XP a day should reach: one of the platform's presets (GET /v1/me/goal).",
+    )
 
     def changes(self) -> ProfileChange:
         """The command this request makes."""
@@ -137,6 +148,7 @@ class MeUpdate(Schema):
             avatar=AvatarChange(**self.avatar.model_dump()) if self.avatar else None,
             discoverable=self.social.discoverable if self.social else None,
             accepts_friend_requests=self.social.accept_requests if self.social else None,
+            daily_goal_xp=self.daily_goal_xp,
         )
 
 

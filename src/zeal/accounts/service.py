@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from zeal.accounts import avatars, tokens, usernames
 from zeal.accounts.errors import (
     AvatarInvalid,
+    DailyGoalInvalid,
     DisplayNameInvalid,
     EmailTaken,
     InvalidApiKey,
@@ -25,10 +26,11 @@ from zeal.accounts.errors import (
     TimezoneInvalid,
     UsernameTaken,
 )
-from zeal.accounts.models import ApiKey, Platform, SessionToken, User
+from zeal.accounts.models import ApiKey, DailyGoal, Platform, SessionToken, User
 from zeal.accounts.queries import find_by_login, find_by_username, lock_user
-from zeal.clock import is_timezone
+from zeal.clock import is_timezone, local_date
 from zeal.context import Context
+from zeal.db import upsert
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -284,6 +286,7 @@ class ProfileChange:
     avatar: AvatarChange | None = None
     discoverable: bool | None = None
     accepts_friend_requests: bool | None = None
+    daily_goal_xp: int | None = None
 
     @property
     def customises(self) -> bool:
@@ -301,6 +304,7 @@ def update_profile(
     session: Session, ctx: Context, user: User, change: ProfileChange
 ) -> ProfileChanged:
     change = _checked(session, user, change)
+    _check_goal(ctx, change.daily_goal_xp)
     locked = lock_user(session, user.id)
     assert locked is not None, "the signed-in learner exists"
     user = locked
@@ -311,7 +315,29 @@ def update_profile(
             session.flush()
     except IntegrityError:
         raise UsernameTaken(f"'{change.username}' was just taken by someone else.") from None
+    if change.daily_goal_xp is not None:
+        _keep_goal(session, ctx, user, change.daily_goal_xp)
     return ProfileChanged(user, moved)
+
+
+def _check_goal(ctx: Context, goal: int | None) -> None:
+    presets = ctx.settings.daily_goal_preset_list
+    if goal is not None and goal not in presets:
+        offered = ", ".join(map(str, presets))
+        raise DailyGoalInvalid(f"A daily goal is one of {offered} XP.", presets=presets)
+
+
+def _keep_goal(session: Session, ctx: Context, user: User, goal: int) -> None:
+    """The goal from the learner's today on: a second change today replaces the first."""
+    user.daily_goal_xp = goal
+    row = {"user_id": user.id, "since_day": local_date(user, ctx.clock.now()), "goal_xp": goal}
+    backend = session.get_bind().dialect.name
+    table = cast(Table, DailyGoal.__table__)
+    session.execute(
+        upsert(
+            backend, table, row, ["user_id", "since_day"], lambda new: {"goal_xp": new["goal_xp"]}
+        )
+    )
 
 
 def _checked(session: Session, user: User, change: ProfileChange) -> ProfileChange:

@@ -32,6 +32,11 @@ class LanguageExport(Schema):
     started_at: datetime
 
 
+class DailyGoalExport(Schema):
+    since_day: date = Field(description="From this local day on, until a later change.")
+    goal_xp: int
+
+
 class FriendshipExport(Schema):
     friend: str = Field(description="The other learner's username today.")
     created_at: datetime
@@ -85,6 +90,7 @@ class LearnerExport(Schema):
     practice_events: list[PracticeEventRead]
     practice_days: list[PracticeDayRead]
     languages: list[LanguageExport]
+    daily_goals: list[DailyGoalExport]
     friendships: list[FriendshipExport]
     friend_requests: list[FriendRequestExport]
     blocks: list[BlockExport]
@@ -101,6 +107,7 @@ class LearnerExport(Schema):
             practice_events=[PracticeEventRead.of(row) for row in data.practice_events],
             practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
             languages=[LanguageExport.model_validate(row) for row in data.languages],
+            daily_goals=[DailyGoalExport.model_validate(row) for row in data.daily_goals],
             friendships=[_read(FriendshipExport, row, friend=f) for row, f in data.friendships],
             friend_requests=[
                 _read(FriendRequestExport, row, sender=sender, receiver=receiver)

@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from zeal.accounts.models import SessionToken, User
+from zeal.accounts.models import DailyGoal, SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.cohorts.models import Cohort, CohortMember, Role
@@ -28,6 +28,7 @@ class LearnerData:
     practice_events: list[PracticeEvent]
     practice_days: list[PracticeDay]
     languages: list[UserLanguage]
+    daily_goals: list[DailyGoal]
     friendships: list[tuple[Friendship, str]]
     friend_requests: list[tuple[FriendRequest, str, str]]
     blocked_usernames: list[tuple[Block, str]]
@@ -42,6 +43,10 @@ def export(session: Session, user: User) -> LearnerData:
         user=user,
         sessions=_all(session, select(SessionToken).where(SessionToken.user_id == user.id)),
         **_practice(session, user.id),
+        daily_goals=_all(
+            session,
+            select(DailyGoal).where(DailyGoal.user_id == user.id).order_by(DailyGoal.since_day),
+        ),
         friendships=_friendships(session, user.id),
         friend_requests=_friend_requests(session, user.id),
         blocked_usernames=_rows(

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Response, status
 from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
 from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
-from zeal.practice import reading
+from zeal.practice import goals, reading
 from zeal.practice.reading import LedgerQuery
 from zeal.practice.schemas import (
+    GoalRead,
     PracticeDayList,
     PracticeDayRead,
     PracticeEventCreate,
@@ -58,6 +59,16 @@ def record_my_practice(
     """Record practice for the signed-in learner; returns that language's streak."""
     recorded = record_practice(session, ctx, user_id=user.id, practice=body.command())
     return recorded_response(recorded)
+
+
+@router.get("/me/goal", response_model=GoalRead)
+def my_goal(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> Response:
+    """Today's XP against the learner's daily goal, and the goal streak (days in a row that
+    met the goal each had), with the goals on offer."""
+    today = local_date(user, ctx.clock.now())
+    default = ctx.settings.daily_goal_default
+    progress = goals.progress(session, user.id, today, default)
+    return answer(GoalRead.of(progress, ctx.settings.daily_goal_preset_list))
 
 
 @router.post(

@@ -176,6 +176,9 @@ METRICS = MetricRegistry(
         ),
         # Derived when read or when they change; the badges package computes them.
         MetricDefinition("streak_days", "Streak days", Unit.DAYS, mechanism=Mechanism.GAUGE),
+        MetricDefinition(
+            "goal_streak_days", "Goal streak", Unit.DAYS, mechanism=Mechanism.GAUGE
+        ),
         MetricDefinition("friends", "Friends", Unit.COUNT, mechanism=Mechanism.GAUGE),
         MetricDefinition(
             "profile_customised", "Profile customised", Unit.COUNT, mechanism=Mechanism.ONE_TIME

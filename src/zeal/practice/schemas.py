@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, Field, create_model
 
 from zeal.badges.schemas import NewBadge
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
+from zeal.practice.goals import GoalProgress
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, PracticeEvent
@@ -81,6 +82,29 @@ class PracticeRecorded(Schema):
     new_badges: list[NewBadge] = Field(description="Badges this event achieved.")
     xp_earned: int = Field(description="XP this event earned (the platform's XP table).")
     xp_today: int = Field(description="XP earned today in every language, this event's too.")
+
+
+class GoalRead(Schema):
+    today: date = Field(description="The learner's local date now.")
+    goal_xp: int = Field(description="Today's goal: the learner's choice, or the default.")
+    xp_today: int
+    met: bool = Field(description="Whether today's XP reached today's goal.")
+    goal_streak: int = Field(
+        description="Days in a row that met their goal, up to today (or yesterday, while "
+        "today still may)."
+    )
+    presets: list[int] = Field(description="The goals a learner may choose (PATCH /v1/me).")
+
+    @classmethod
+    def of(cls, progress: GoalProgress, presets: list[int]) -> "GoalRead":
+        return cls(
+            today=progress.today,
+            goal_xp=progress.goal_xp,
+            xp_today=progress.xp_today,
+            met=progress.met,
+            goal_streak=progress.goal_streak,
+            presets=presets,
+        )
 
 
 class StreakList(Schema):

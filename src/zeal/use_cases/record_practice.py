@@ -10,7 +10,7 @@ from zeal.badges import service as badges_service
 from zeal.badges.service import AwardedBadge
 from zeal.context import Context
 from zeal.friends import friend_streaks
-from zeal.practice import recording
+from zeal.practice import goals, recording
 from zeal.practice.models import PracticeEvent
 from zeal.practice.reading import StreakView
 from zeal.practice.recording import Booking, Practice
@@ -47,12 +47,29 @@ def record_practice(
     if booking.new_practice_date:
         friend_streaks.on_new_practice_day(session, booking.user.id, booking.day)
     new_badges = badges_service.on_practice(session, ctx, booking)
+    new_badges += _goal_met(session, ctx, booking)
     xp = {"earned": booking.amounts["xp"], "today": booking.xp_today}
     result = _result_to_json(booking.streak, new_badges, xp)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
     return RecordedPractice(
         event, booking.streak, new_badges, False, booking.amounts["xp"], booking.xp_today
     )
+
+
+def _goal_met(session: Session, ctx: Context, booking: Booking) -> list[AwardedBadge]:
+    """When this event made today reach the learner's goal, the goal streak grew: its badge
+    gauge follows. Known from the booking alone; only then is the streak read."""
+    if booking.day != booking.today:
+        return []
+    goal = booking.user.daily_goal_xp or ctx.settings.daily_goal_default
+    before = booking.xp_today - booking.amounts["xp"]
+    if not before < goal <= booking.xp_today:
+        return []
+    default = ctx.settings.daily_goal_default
+    streak = goals.progress(session, booking.user.id, booking.today, default).goal_streak
+    change = {"goal_streak_days": badges_service.Change(set_to=streak)}
+    listened = booking.attempt.standing.listened
+    return badges_service.apply_changes(session, ctx, booking.user.id, change, announce=listened)
 
 
 def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from zeal.badges import service as badges_service
 from zeal.clock import local_date
-from zeal.practice import reading
+from zeal.practice import goals, reading
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.models import PracticeDay
@@ -116,7 +116,7 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         status_code,
         today=today,
         streaks=streaks,
-        xp_today=sum(view.xp_today for view in streaks),
+        goal=goals.progress(web.session, me.id, today, web.ctx.settings.daily_goal_default),
         weeks=calendar(rows, today),
         days_practised=practised,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
