@@ -35,6 +35,7 @@ EDGE = {
     "cli",
     "demo",
     "deps",
+    "docs",
     "health",
     "middleware",
     "problems",

@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from zeal import health, problems
+from zeal import docs, health, problems
 from zeal.accounts import api as accounts_api
 from zeal.badges import api as badges_api
 from zeal.clock import Clock, SystemClock
@@ -83,6 +83,8 @@ def create_app(
         version="0.1.0",
         summary="Streaks, friends, badges and leaderboards for learning apps.",
         lifespan=_lifespan(database, ctx, settle=settle),
+        docs_url=None,  # `zeal.docs` serves /docs with no CDN
+        redoc_url=None,
     )
     app.state.database = database
     app.state.context = ctx
@@ -106,5 +108,6 @@ def create_app(
     for router in routers:
         app.include_router(router)
     app.include_router(web_router)
+    docs.install(app)
     app.mount("/static", StaticFiles(packages=[("zeal", "static")]), name="static")
     return app
