@@ -31,6 +31,7 @@ from sqlalchemy import delete
 from tests.conftest import CATALOG_TABLES, make_settings
 from tests.factories import PASSWORD, limits_for
 from tests.web.helpers import set_cookie
+from zeal import methods
 from zeal.accounts import avatars
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
@@ -573,7 +574,7 @@ def _page_routes(router: Any, prefix: str = "") -> set[Route]:
         included = getattr(route, "original_router", None)
         if included is not None:
             found |= _page_routes(included, prefix + route.include_context.prefix)
-        else:
+        elif route.name != methods.REFUSAL:  # a path's other methods: 405 (tests/test_methods)
             found |= {(method, prefix + route.path) for method in route.methods}
     return found
 

@@ -36,6 +36,7 @@ EDGE = {
     "demo",
     "deps",
     "docs",
+    "methods",
     "health",
     "middleware",
     "problems",

@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from zeal import docs, health, problems
+from zeal import docs, health, methods, problems
 from zeal.accounts import api as accounts_api
 from zeal.badges import api as badges_api
 from zeal.clock import Clock, SystemClock
@@ -109,5 +109,6 @@ def create_app(
         app.include_router(router)
     app.include_router(web_router)
     docs.install(app)
+    methods.complete(app)
     app.mount("/static", StaticFiles(packages=[("zeal", "static")]), name="static")
     return app
