@@ -1,10 +1,12 @@
 """The base for every request and response model."""
 
 import base64
+import re
+from datetime import date
 from typing import Annotated
 
 from fastapi import Path, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from zeal.errors import Invalid
 
@@ -14,6 +16,22 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 # A learner's username in a path (the column's length; the service judges the rest).
 UsernamePath = Annotated[str, Path(max_length=100)]
+
+
+# A boolean a client sends is JSON true or false: 0, 1 or "yes" are refused, not guessed at.
+Flag = Annotated[bool, Strict()]
+
+
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic would read "0" as a Unix time (1970-01-01)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD, e.g. 2026-03-10")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date in a query string (`from`, `to`).
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class Schema(BaseModel):

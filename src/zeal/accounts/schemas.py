@@ -4,10 +4,17 @@ from datetime import datetime
 from typing import Protocol
 
 from pydantic import EmailStr, Field
+from pydantic.config import JsonDict
 
 from zeal.accounts.models import User
-from zeal.accounts.service import AvatarChange, ProfileChange
-from zeal.schemas import Schema
+from zeal.accounts.service import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    AvatarChange,
+    ProfileChange,
+)
+from zeal.accounts.usernames import MAX_LENGTH, MIN_LENGTH
+from zeal.schemas import Flag, Schema
 
 
 class AvatarRead(Schema):
@@ -33,11 +40,17 @@ class AvatarCatalog(Schema):
     background_colors: list[str]
 
 
+# What the service checks, declared so clients (and contract tests) know it; the service
+# keeps refusing with its own codes (`username_invalid`, `password_too_weak`).
+USERNAME_RULES: JsonDict = {"pattern": rf"^\s*[A-Za-z0-9_]{{{MIN_LENGTH},{MAX_LENGTH}}}\s*$"}
+PASSWORD_RULES: JsonDict = {"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH}
+
+
 class UserCreate(Schema):
     email: EmailStr
-    password: str = Field(max_length=1024)
+    password: str = Field(max_length=1024, json_schema_extra=PASSWORD_RULES)
     display_name: str | None = Field(default=None, max_length=200)
-    username: str | None = Field(default=None, max_length=100)
+    username: str | None = Field(default=None, max_length=100, json_schema_extra=USERNAME_RULES)
     timezone: str | None = Field(default=None, max_length=100, examples=["Europe/Copenhagen"])
 
 
@@ -47,8 +60,8 @@ class SocialSettings(Schema):
 
 
 class SocialUpdate(Schema):
-    discoverable: bool | None = None
-    accept_requests: bool | None = None
+    discoverable: Flag | None = None
+    accept_requests: Flag | None = None
 
 
 class PublicUser(Schema):
@@ -128,7 +141,7 @@ class MeUpdate(Schema):
     """Only the fields sent change; the avatar may be changed one part at a time."""
 
     display_name: str | None = Field(default=None, max_length=200)
-    username: str | None = Field(default=None, max_length=100)
+    username: str | None = Field(default=None, max_length=100, json_schema_extra=USERNAME_RULES)
     timezone: str | None = Field(default=None, max_length=100)
     avatar: AvatarUpdate | None = None
     social: SocialUpdate | None = None

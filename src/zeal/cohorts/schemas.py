@@ -6,19 +6,19 @@ from pydantic import Field
 
 from zeal.accounts.schemas import PublicUser
 from zeal.cohorts.models import Cohort, LeaderboardNames, Role
-from zeal.schemas import Schema
+from zeal.schemas import Flag, Schema
 
 
 class CohortCreate(Schema):
     name: str = Field(max_length=200, examples=["Spanish 2B"])
-    has_leaderboard: bool = False
+    has_leaderboard: Flag = False
 
 
 class CohortUpdate(Schema):
     name: str | None = Field(default=None, max_length=200)
-    has_leaderboard: bool | None = None
+    has_leaderboard: Flag | None = None
     leaderboard_names: LeaderboardNames | None = None
-    regenerate_invite_code: bool = False
+    regenerate_invite_code: Flag = False
 
 
 class JoinRequest(Schema):

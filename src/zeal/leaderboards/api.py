@@ -1,6 +1,5 @@
 """Routes for the friends board and cohort boards."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -10,7 +9,7 @@ from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
 from zeal.leaderboards.service import BoardRequest
 from zeal.problems import refusals
-from zeal.schemas import IdPath, answer
+from zeal.schemas import IdPath, IsoDate, answer
 
 router = APIRouter(prefix="/v1", tags=["leaderboards"])
 
@@ -18,8 +17,8 @@ router = APIRouter(prefix="/v1", tags=["leaderboards"])
 def board_request(
     metric: Annotated[BoardMetricCode, Query()],
     period: Annotated[str | None, Query(description="week (default), month or all")] = None,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: Annotated[IsoDate | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=8)] = None,
     limit: Annotated[int, Query(ge=1, le=boards_service.MAX_LIMIT)] = 50,
 ) -> BoardRequest:

@@ -8,7 +8,7 @@ from pydantic import EmailStr, Field
 
 from zeal.accounts.models import User
 from zeal.accounts.platform_learners import MAX_EXTERNAL_ID, LearnerFields
-from zeal.accounts.schemas import AvatarRead, AvatarUpdate, avatar_of
+from zeal.accounts.schemas import USERNAME_RULES, AvatarRead, AvatarUpdate, avatar_of
 from zeal.accounts.service import AvatarChange
 from zeal.platform.batch import MAX_BATCH, ItemResult
 from zeal.platform.service import MAX_TOKEN_LIFETIME, TOKEN_LIFETIME
@@ -31,7 +31,7 @@ class PlatformLearnerPut(Schema):
     learner: a made-up username and avatar, UTC, no e-mail)."""
 
     display_name: str | None = Field(default=None, max_length=200)
-    username: str | None = Field(default=None, max_length=100)
+    username: str | None = Field(default=None, max_length=100, json_schema_extra=USERNAME_RULES)
     timezone: str | None = Field(default=None, max_length=100, examples=["Europe/Copenhagen"])
     email: EmailStr | None = None
     avatar: AvatarUpdate | None = None

@@ -1,6 +1,5 @@
 """Routes for recording practice and reading streaks and the practice-day ledger."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -21,7 +20,7 @@ from zeal.practice.schemas import (
     StreakRead,
 )
 from zeal.problems import refusals
-from zeal.schemas import IdPath, answer
+from zeal.schemas import IdPath, IsoDate, answer
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 router = APIRouter(prefix="/v1", tags=["practice"])
@@ -111,8 +110,8 @@ def read_my_practice_days(
     session: SessionDep,
     ctx: ContextDep,
     language: Annotated[str | None, Query(max_length=8)] = None,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: Annotated[date | None, Query()] = None,
+    from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to: Annotated[IsoDate | None, Query()] = None,
 ) -> PracticeDayList:
     """The practice-day ledger (local dates, inclusive; default: the last 30 days)."""
     query = LedgerQuery(language.lower() if language else None, from_, to)
