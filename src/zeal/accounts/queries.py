@@ -46,13 +46,14 @@ class Learner:
     id: int
     timezone: str
     daily_goal_xp: int | None  # the goal the learner chose (None: the platform's default)
+    platform_id: int | None  # the platform that made the learner (None: signed up here)
 
 
 _USER = cast(Table, User.__table__)
 # Built once, of table columns: the hot path pays neither for building the statement nor for
 # the ORM's execution path.
 _LOCK_LEARNER = (
-    select(_USER.c.id, _USER.c.timezone, _USER.c.daily_goal_xp)
+    select(_USER.c.id, _USER.c.timezone, _USER.c.daily_goal_xp, _USER.c.platform_id)
     .where(_USER.c.id == bindparam("user_id"))
     .with_for_update()
 )
@@ -61,4 +62,6 @@ _LOCK_LEARNER = (
 def lock_learner(session: Session, user_id: int) -> Learner | None:
     """`lock_user` for a path that needs only the learner's id and time zone."""
     row = session.execute(_LOCK_LEARNER, {"user_id": user_id}).first()
-    return Learner(row.id, row.timezone, row.daily_goal_xp) if row is not None else None
+    if row is None:
+        return None
+    return Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id)

@@ -94,7 +94,7 @@ def add(
     backend = session.get_bind().dialect.name
     counted = counted_columns()
     params = {
-        **{name: amounts.get(name, 0) for name in counted},
+        **{f"c{i}": amounts.get(name, 0) for i, name in enumerate(counted)},
         "user_id": user_id,
         "language": language,
         "week": week_start(day),
@@ -119,9 +119,11 @@ def _add_statement(backend: str, counted: tuple[str, ...]) -> Executable:
             (Span.MONTH, bindparam("month", type_=Date)),
             (Span.ALL, literal(ALL_TIME, Date)),
         ):
+            # Short parameter names: the statement stays under psycopg's 4 KB limit for
+            # statements it keeps parsed (past it, each event pays for parsing it again).
             columns: list[Any] = [
                 bindparam("user_id"), language, literal(span.value), starts_on, bindparam(days),
-                *(bindparam(name) for name in counted),
+                *(bindparam(f"c{i}") for i in range(len(counted))),
             ]  # fmt: skip
             row = select(*columns)
             # SQLite reads "SELECT .. ON CONFLICT" as a join's ON without a WHERE first.

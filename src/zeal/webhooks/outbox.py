@@ -99,11 +99,8 @@ def _emit(backend: str) -> Insert:
     return insert_new(backend, _DELIVERY, ([*_COLUMNS, *_STATE], rows))
 
 
-def listened(learner_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """Whether any enabled endpoint listens to the learner's platform: a hot path asks this
-    inside a statement it runs anyway, and emits nothing (not even a statement) when not."""
-    return exists().where(
-        _USER.c.id == learner_id,
-        _WEBHOOK.c.platform_id == _USER.c.platform_id,
-        _WEBHOOK.c.disabled_at.is_(None),
-    )
+def listened(platform_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether any enabled endpoint listens to the platform (the learner's): a hot path asks
+    this inside a statement it runs anyway, and emits nothing (not even a statement) when
+    not."""
+    return exists().where(_WEBHOOK.c.platform_id == platform_id, _WEBHOOK.c.disabled_at.is_(None))
