@@ -48,7 +48,9 @@ def test_a_delivery_verifies_with_an_independent_standard_webhooks_library(
         practise(client, key, "user-8812", type="article_completed", outcome=None)
         courier = Courier(db, Context(settings=settings, clock=now))
         try:
-            assert courier.deliver_due() == 2
+            # streak.extended and "First Page"; "Night Owl" too when the wall clock's hour is
+            # after midnight in Madrid (this test signs with the real time).
+            assert courier.deliver_due() == len(deliveries(db)) >= 2
         finally:
             courier.close()
     verifier = Verifier(made["secret"])
@@ -66,9 +68,9 @@ def test_a_delivery_verifies_with_an_independent_standard_webhooks_library(
         "streak": 1,
         "day": now.now().astimezone(ZoneInfo("Europe/Madrid")).date().isoformat(),
     }
-    badge = by_type["badge.awarded"]["data"]
-    assert badge["learner"] == {"external_id": "user-8812", "username": "lena"}
-    assert badge["badge"]["name"] == "First Page"
+    awarded = [event["data"] for event in events if event["type"] == "badge.awarded"]
+    assert all(a["learner"] == {"external_id": "user-8812", "username": "lena"} for a in awarded)
+    assert "First Page" in {a["badge"]["name"] for a in awarded}
 
 
 def test_a_tampered_body_fails_verification(
