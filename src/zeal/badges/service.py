@@ -199,7 +199,11 @@ def _award(
 def _announce(session: Session, user_id: int, badge: AwardedBadge, now: datetime) -> None:
     """`badge.awarded` for the learner's platform's webhooks, in this transaction."""
     outbox.emit(
-        session, now, learner_id=user_id, event_type="badge.awarded", data={"badge": asdict(badge)}
+        session,
+        now,
+        learner_id=user_id,
+        event_type=outbox.EventType.BADGE_AWARDED,
+        data={"badge": asdict(badge)},
     )
 
 

@@ -30,7 +30,11 @@ def _befriended(session: Session, ctx: Context, friendship: Friendship | None) -
         assert other is not None
         data = {"friend": _someone(other)}
         outbox.emit(
-            session, ctx.clock.now(), learner_id=me, event_type="friendship.created", data=data
+            session,
+            ctx.clock.now(),
+            learner_id=me,
+            event_type=outbox.EventType.FRIENDSHIP_CREATED,
+            data=data,
         )
 
 
@@ -49,7 +53,11 @@ def send_friend_request(
         now = ctx.clock.now()
         receiver = sent.request.receiver_id
         outbox.emit(
-            session, now, learner_id=receiver, event_type="friend_request.received", data=data
+            session,
+            now,
+            learner_id=receiver,
+            event_type=outbox.EventType.FRIEND_REQUEST_RECEIVED,
+            data=data,
         )
     _befriended(session, ctx, sent.friendship)
     return sent.request

@@ -83,7 +83,7 @@ def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:
         session,
         ctx.clock.now(),
         learner_id=booking.user.id,
-        event_type="streak.extended",
+        event_type=outbox.EventType.STREAK_EXTENDED,
         data=data,
     )
 

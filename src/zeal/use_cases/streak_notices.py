@@ -20,8 +20,9 @@ from zeal.practice.daily_streaks import streak_ending_at
 from zeal.practice.models import UserLanguage
 from zeal.webhooks import outbox
 from zeal.webhooks.models import StreakNotice, Webhook, WebhookEventType
+from zeal.webhooks.outbox import EventType
 
-AT_RISK, LOST = "streak.at_risk", "streak.lost"
+AT_RISK, LOST = EventType.STREAK_AT_RISK, EventType.STREAK_LOST
 _LOST_WITHIN = 3  # days after the last practice day: later than that, a lost notice is stale
 _NOTICE = cast(Table, StreakNotice.__table__)
 
@@ -79,7 +80,7 @@ def _candidates(session: Session, utc_today: date) -> list[Any]:
     return list(session.execute(query).all())
 
 
-def _notice(session: Session, ctx: Context, row: Any, kind: str, data: dict[str, Any]) -> int:
+def _notice(session: Session, ctx: Context, row: Any, kind: EventType, data: dict[str, Any]) -> int:
     """Write the notice once; emit its event only the first time."""
     now = ctx.clock.now()
     key = {

@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from typing import Any, cast
 
@@ -21,15 +22,17 @@ from zeal.accounts.models import User
 from zeal.db import insert_new
 from zeal.webhooks.models import Webhook, WebhookDelivery, WebhookEventType
 
-# The event types a webhook may hear, with what each announces.
-EVENT_TYPES: dict[str, str] = {
-    "badge.awarded": "The learner earned a badge.",
-    "streak.extended": "Today began to count for a language's streak.",
-    "streak.at_risk": "A streak ends at local midnight unless the learner practises today.",
-    "streak.lost": "A streak ended: a whole local day passed without practice.",
-    "friend_request.received": "Another learner asked the learner to be friends.",
-    "friendship.created": "The learner and another learner became friends.",
-}
+
+class EventType(StrEnum):
+    """The event types a webhook may hear: the one list, for the emitters and the API."""
+
+    BADGE_AWARDED = "badge.awarded"  # the learner earned a badge
+    STREAK_EXTENDED = "streak.extended"  # today began to count for a language's streak
+    STREAK_AT_RISK = "streak.at_risk"  # a streak ends at local midnight without practice today
+    STREAK_LOST = "streak.lost"  # a whole local day passed without practice
+    FRIEND_REQUEST_RECEIVED = "friend_request.received"  # another learner asked
+    FRIENDSHIP_CREATED = "friendship.created"  # the learner and another became friends
+
 
 _USER = cast(Table, User.__table__)
 _WEBHOOK = cast(Table, Webhook.__table__)
@@ -52,16 +55,15 @@ def emit(
     now: datetime,
     *,
     learner_id: int,
-    event_type: str,
+    event_type: EventType,
     data: dict[str, Any],
     message_id: str | None = None,
 ) -> None:
     """Write the event for every enabled endpoint of the learner's platform that hears it."""
-    assert event_type in EVENT_TYPES, event_type
     backend = session.get_bind().dialect.name
     params = {
         "learner_id": learner_id,
-        "event_type": event_type,
+        "event_type": event_type.value,
         "message_id": message_id or new_message_id(),
         "data": json.dumps(data, separators=(",", ":"), default=str),
         "now": now,

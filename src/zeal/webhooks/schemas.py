@@ -9,16 +9,8 @@ from pydantic import Field
 from zeal.schemas import Schema, encode_cursor
 from zeal.webhooks.addresses import MAX_URL_LENGTH
 from zeal.webhooks.models import WebhookDelivery
+from zeal.webhooks.outbox import EventType
 from zeal.webhooks.service import Endpoint
-
-EventType = Literal[
-    "badge.awarded",
-    "streak.extended",
-    "streak.at_risk",
-    "streak.lost",
-    "friend_request.received",
-    "friendship.created",
-]
 
 
 class WebhookCreate(Schema):

@@ -42,7 +42,7 @@ def register(
     webhook = Webhook(platform_id=platform_id, url=url, secret=new_secret(), created_at=now)
     session.add(webhook)
     session.flush()
-    kinds = sorted(set(events))
+    kinds = sorted({str(kind) for kind in events})
     session.add_all(WebhookEventType(webhook_id=webhook.id, event_type=kind) for kind in kinds)
     session.flush()
     return Endpoint(webhook, kinds)
