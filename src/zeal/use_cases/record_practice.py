@@ -61,11 +61,11 @@ def _goal_met(session: Session, ctx: Context, booking: Booking) -> list[AwardedB
     gauge follows. Known from the booking alone; only then is the streak read."""
     if booking.day != booking.today:
         return []
-    goal = booking.user.daily_goal_xp or ctx.settings.daily_goal_default
+    default = ctx.settings.daily_goal_default
+    goal = booking.user.daily_goal_xp or default
     before = booking.xp_today - booking.amounts["xp"]
     if not before < goal <= booking.xp_today:
         return []
-    default = ctx.settings.daily_goal_default
     streak = goals.progress(session, booking.user.id, booking.today, default).goal_streak
     change = {"goal_streak_days": badges_service.Change(set_to=streak)}
     listened = booking.attempt.standing.listened
