@@ -2,6 +2,7 @@
 
 import select
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -10,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import (
     Boolean,
     ColumnElement,
+    CursorResult,
     DateTime,
     Engine,
     Insert,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     event,
     exc,
     insert,
+    update,
 )
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
@@ -271,6 +274,17 @@ def insert_new(
         return cast(Insert, filled(insert(table).prefix_with("IGNORE")))
     dialect = postgresql if backend == "postgresql" else sqlite
     return cast(Insert, filled(dialect.insert(table)).on_conflict_do_nothing())
+
+
+def stamp_new_version(session: Session, table: Table) -> None:
+    """Give a one-row version table (`id` 1, `version`) a new random version, inserting the
+    row when there is none. Processes that cache what it versions read that again once they
+    see a version they have not cached; random, as a counter could come back to a value
+    already cached after its row was deleted."""
+    version = uuid.uuid4().hex
+    stamped = session.execute(update(table).where(table.c.id == 1).values(version=version))
+    if not cast(CursorResult[Any], stamped).rowcount:
+        session.execute(insert(table).values(id=1, version=version))
 
 
 def binary_order(backend: str, column: ColumnElement[str]) -> ColumnElement[str]:

@@ -6,17 +6,17 @@ hold them) and reported.
 """
 
 import itertools
-import uuid
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
 import yaml
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from zeal.badges.models import Badge, BadgeCatalog, Metric
+from zeal.db import stamp_new_version
 from zeal.practice import xp
 from zeal.practice.metrics import METRICS
 
@@ -217,20 +217,9 @@ def load(session: Session, specs: list[MetricSpec]) -> LoadReport:
     by_id = {m.id: m.code for m in metrics.values()}
     report.kept = [f"{by_id.get(m, m)} level {level}" for m, level in badges]
     if report.changed:
-        _new_version(session)
+        stamp_new_version(session, cast(Table, BadgeCatalog.__table__))
     session.flush()
     return report
-
-
-def _new_version(session: Session) -> None:
-    """Every process re-reads the catalog once it sees a version it has not cached. A random
-    one: a counter could come back to a value already cached, after its row was deleted."""
-    version = uuid.uuid4().hex
-    stamped = session.execute(
-        update(BadgeCatalog).where(BadgeCatalog.id == 1).values(version=version)
-    )
-    if not cast(CursorResult[Any], stamped).rowcount:
-        session.add(BadgeCatalog(id=1, version=version))
 
 
 def _load_badges(

@@ -8,14 +8,14 @@ later change of the table changes what new events earn, never what was earned.
 """
 
 import threading
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from zeal.db import stamp_new_version
 from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.models import XpRule, XpTableVersion
 
@@ -99,17 +99,9 @@ def load(session: Session, rules: list[Rule]) -> list[str]:
         session.delete(row)
         changes.append(f"- xp {_label(key)}: earns nothing now")
     if changes:
-        _new_version(session)
+        stamp_new_version(session, cast(Table, XpTableVersion.__table__))
     session.flush()
     return changes
-
-
-def _new_version(session: Session) -> None:
-    """A random version: processes that cached the table read it again."""
-    version = uuid.uuid4().hex
-    stamped = session.execute(update(XpTableVersion).values(version=version))
-    if not cast(CursorResult[Any], stamped).rowcount:
-        session.add(XpTableVersion(id=1, version=version))
 
 
 def _label(key: tuple[str, str]) -> str:
