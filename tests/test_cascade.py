@@ -5,6 +5,7 @@ from sqlalchemy import delete, func, or_, select
 
 import zeal.models as models
 from tests.factories import limits_for, make_friends, make_learner, practise
+from zeal.accounts.devices import remember_device
 from zeal.context import Context
 from zeal.db import Database
 from zeal.use_cases import friendships as friendships_use_case
@@ -28,11 +29,13 @@ def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None
             session.get(models.User, other.id),
             username=friend.username,
         )
+        remember_device(session, ctx, leaving.id, None)
     with db.transaction() as session:
         session.execute(delete(models.User).where(models.User.id == leaving.id))
 
     owned = {
         models.SessionToken: [models.SessionToken.user_id],
+        models.KnownDevice: [models.KnownDevice.user_id],
         models.PracticeEvent: [models.PracticeEvent.user_id],
         models.PracticeDay: [models.PracticeDay.user_id],
         models.PracticeTotal: [models.PracticeTotal.user_id],

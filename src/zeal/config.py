@@ -43,9 +43,12 @@ class Settings(BaseSettings):
     # so every server process sees the same counts.
     redis_url: str | None = None
     redis_prefix: str = "zeal:"  # so several deployments can share one Redis
-    # Wrong passwords per account and per client address in `sign_in_window_minutes`; past
-    # either, sign-in is refused before the password is even checked.
-    sign_in_failures_per_account: int = Field(default=10, ge=1)
+    # Wrong passwords in `sign_in_window_minutes`, past which sign-in is refused before the
+    # password is even checked, to that client alone: per client (a known device, or an
+    # account from one address), per account from every unknown client together (a botnet's
+    # bound; known devices still get in), and per address whatever the accounts.
+    sign_in_failures_per_client: int = Field(default=10, ge=1)
+    sign_in_failures_per_account: int = Field(default=50, ge=1)
     sign_in_failures_per_address: int = Field(default=100, ge=1)
     sign_in_window_minutes: int = Field(default=15, ge=1, le=1_440)
     friend_requests_per_day: int = Field(default=50, ge=1)

@@ -1,6 +1,6 @@
 """Imports every table, so Base.metadata is complete (Alembic and the drift test read it)."""
 
-from zeal.accounts.models import ApiKey, SessionToken, User
+from zeal.accounts.models import ApiKey, KnownDevice, SessionToken, User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
@@ -16,6 +16,7 @@ __all__ = [
     "CohortMember",
     "FriendRequest",
     "Friendship",
+    "KnownDevice",
     "LimitCounter",
     "Metric",
     "PracticeDay",

@@ -63,6 +63,7 @@ class TestExport:
         assert metrics["correct_exercises"] == 1 and metrics["friends"] == 1
         assert [(c["class_id"], c["role"]) for c in body["classes"]] == [(cohort["id"], "student")]
         assert len(body["sessions"]) == 1
+        assert len(body["devices"]) == 1  # the sign-in made this client a known device
         assert carl["email"] not in str(body)
 
     def test_never_holds_secrets_or_who_blocked_the_learner(

@@ -24,7 +24,8 @@ from zeal.db import Database
 
 REDIS_URL = os.environ.get("ZEAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LIMITS = {
-    "sign_in_failures_per_account": 3,
+    "sign_in_failures_per_client": 3,
+    "sign_in_failures_per_account": 6,
     "sign_in_failures_per_address": 5,
     "sign_in_window_minutes": 15,
     "friend_requests_per_day": 2,
@@ -32,7 +33,7 @@ LIMITS = {
     "practice_events_per_minute": 3,
 }
 Headers = dict[str, str]
-NewClient = Callable[[], TestClient]
+NewClient = Callable[..., TestClient]
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -46,8 +47,9 @@ def new_client(
         overrides |= {"redis_url": REDIS_URL, "redis_prefix": prefix}
     opened: list[TestClient] = []
 
-    def open_app() -> TestClient:
-        client = TestClient(create_app(make_settings(database_url, **overrides), clock))
+    def open_app(address: str = "testclient") -> TestClient:
+        app = create_app(make_settings(database_url, **overrides), clock)
+        client = TestClient(app, client=(address, 50000))
         opened.append(client.__enter__())
         return client
 
@@ -65,8 +67,11 @@ def client(new_client: NewClient) -> TestClient:
     return new_client()
 
 
-def sign_in(client: TestClient, login: str, password: str = PASSWORD) -> Any:
-    return client.post("/v1/sessions", json={"login": login, "password": password})
+def sign_in(
+    client: TestClient, login: str, password: str = PASSWORD, device_token: str | None = None
+) -> Any:
+    body = {"login": login, "password": password, "device_token": device_token}
+    return client.post("/v1/sessions", json=body)
 
 
 class TestSignIn:
@@ -134,6 +139,79 @@ class TestSignIn:
         assert page.status_code == 429
         assert "Too many wrong passwords" in (form_error(page.text) or "")
         assert browser.cookie("zeal_session") is None
+
+
+class TestNoLockOutByStrangers:
+    """A stranger who knows a username cannot lock its learner out (issue 15, item 8)."""
+
+    def test_guessing_from_elsewhere_never_refuses_the_learners_own_address(
+        self, new_client: NewClient
+    ) -> None:
+        home, stranger = new_client("198.51.100.7"), new_client("203.0.113.9")
+        sign_up(home, username="anna")
+        for _ in range(3):
+            assert_problem(sign_in(stranger, "anna", "guess"), 401, "invalid_credentials")
+        assert_problem(sign_in(stranger, "anna"), 429, "rate_limited")
+        assert sign_in(home, "anna").status_code == 201
+
+    def test_a_botnet_is_bounded_per_account_but_a_known_device_still_gets_in(
+        self, new_client: NewClient
+    ) -> None:
+        home = new_client("198.51.100.7")
+        sign_up(home, username="anna")
+        device = sign_in(home, "anna").json()["device_token"]
+        for address in ("203.0.113.1", "203.0.113.2"):  # 6 guesses from 2 addresses
+            bot = new_client(address)
+            for _ in range(3):
+                assert_problem(sign_in(bot, "anna", "guess"), 401, "invalid_credentials")
+
+        # Every unknown client is refused now, even with the right password ...
+        body = assert_problem(sign_in(new_client("203.0.113.3"), "anna"), 429, "rate_limited")
+        assert "device you used before" in body["detail"]
+        assert_problem(sign_in(home, "anna"), 429, "rate_limited")
+        # ... but the learner's own device is not, and stays known.
+        signed_in = sign_in(home, "anna", device_token=device)
+        assert signed_in.status_code == 201
+        assert signed_in.json()["device_token"] == device
+
+    def test_a_known_devices_own_wrong_passwords_count_against_it_alone(
+        self, new_client: NewClient
+    ) -> None:
+        phone, laptop = new_client("198.51.100.7"), new_client("198.51.100.8")
+        sign_up(phone, username="anna")
+        phone_device = sign_in(phone, "anna").json()["device_token"]
+        laptop_device = sign_in(laptop, "anna").json()["device_token"]
+        assert phone_device != laptop_device
+        for _ in range(3):
+            sign_in(phone, "anna", "typo", device_token=phone_device)
+        assert_problem(sign_in(phone, "anna", device_token=phone_device), 429, "rate_limited")
+        assert sign_in(laptop, "anna", device_token=laptop_device).status_code == 201
+
+    def test_another_accounts_device_token_is_a_stranger_here(self, new_client: NewClient) -> None:
+        client, bot = new_client("198.51.100.7"), new_client("203.0.113.1")
+        sign_up(client, username="anna")
+        sign_up(client, username="bob")
+        bobs_device = sign_in(client, "bob").json()["device_token"]
+        for address in ("203.0.113.1", "203.0.113.2"):
+            for _ in range(3):
+                sign_in(new_client(address), "anna", "guess")
+        assert_problem(sign_in(bot, "anna", device_token=bobs_device), 429, "rate_limited")
+        assert_problem(sign_in(bot, "anna", device_token="zd_made-up"), 429, "rate_limited")
+
+    def test_the_browser_that_signed_in_is_a_known_device(self, new_client: NewClient) -> None:
+        home = new_client("198.51.100.7")
+        sign_up(home, username="anna")
+        browser = Browser(home)
+        assert browser.sign_in("anna").status_code == 303
+        assert (browser.cookie("zeal_device") or "").startswith("zd_")
+        browser.get("/")
+        assert browser.post("/sign-out", {}).status_code == 303
+        assert browser.cookie("zeal_session") is None
+        for address in ("203.0.113.1", "203.0.113.2"):
+            for _ in range(3):
+                sign_in(new_client(address), "anna", "guess")
+        assert browser.sign_in("anna").status_code == 303
+        assert browser.cookie("zeal_session") is not None
 
 
 class TestFriendRequests:

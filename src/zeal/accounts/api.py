@@ -42,12 +42,20 @@ def create_user(body: UserCreate, session: SessionDep, ctx: ContextDep) -> MeRea
 def create_session(
     attempt: SignInAttemptDep, body: SessionCreate, session: SessionDep, ctx: ContextDep
 ) -> SessionRead:
-    """Sign in with e-mail or username and password; returns a bearer token. Too many wrong
-    passwords for one account or from one address are refused (429) for a while."""
-    token, row, user = accounts_use_case.sign_in(
+    """Sign in with e-mail or username and password; returns a bearer token and a device
+    token. Send the device token with the next sign-in: wrong passwords from a known device
+    count against that device alone, so nobody else's guessing can lock the learner out of
+    it. Too many wrong passwords from one client are refused (429) for a while."""
+    attempt.device_token = body.device_token
+    signed_in = accounts_use_case.sign_in(
         session, ctx, attempt, login=body.login, password=body.password
     )
-    return SessionRead(token=token, expires_at=row.expires_at, user=MeRead.of(user))
+    return SessionRead(
+        token=signed_in.token,
+        expires_at=signed_in.session_token.expires_at,
+        device_token=signed_in.device_token,
+        user=MeRead.of(signed_in.user),
+    )
 
 
 @router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT)

@@ -89,6 +89,23 @@ class SessionToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class KnownDevice(Base):
+    """A browser or app that signed in to the account with its password before. Wrong
+    passwords from a known device count against that device alone, so a stranger's guessing
+    never locks the learner out of the devices they use (see `zeal.limits`). Only a SHA-256
+    of the device token is kept, as for sessions."""
+
+    __tablename__ = "known_device"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class ApiKey(Base):
     """A platform's server-to-server key (`X-API-Key`), stored hashed like session tokens."""
 

@@ -6,7 +6,8 @@ from typing import cast
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
-from zeal.accounts.models import User
+from zeal.accounts import tokens
+from zeal.accounts.models import KnownDevice, User
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -23,6 +24,18 @@ def find_by_login(session: Session, login: str) -> User | None:
     if "@" in login:
         return session.scalar(select(User).where(User.email == login.lower()))
     return find_by_username(session, login)
+
+
+def known_device(session: Session, user_id: int, token: str | None) -> int | None:
+    """The id of the learner's known device that `token` names, or None (`accounts.devices`)."""
+    if not token:
+        return None
+    found = session.scalar(
+        select(KnownDevice.id).where(
+            KnownDevice.token_hash == tokens.digest(token), KnownDevice.user_id == user_id
+        )
+    )
+    return found
 
 
 def lock_user(session: Session, user_id: int) -> User | None:

@@ -168,10 +168,19 @@ class MeUpdate(Schema):
 class SessionCreate(Schema):
     login: str = Field(max_length=254, description="E-mail address or username.")
     password: str = Field(max_length=1024)
+    device_token: str | None = Field(
+        None,
+        max_length=100,
+        description="The `device_token` an earlier sign-in on this device returned.",
+    )
 
 
 class SessionRead(Schema):
     token: str
     token_type: str = "bearer"
     expires_at: datetime
+    device_token: str = Field(
+        description="Keep it on the device and send it with the next sign-in: this device "
+        "stays known, so others' wrong passwords never lock it out."
+    )
     user: MeRead

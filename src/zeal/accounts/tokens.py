@@ -5,6 +5,7 @@ import secrets
 
 SESSION_PREFIX = "zs_"
 API_KEY_PREFIX = "zk_"
+DEVICE_PREFIX = "zd_"
 
 
 def new_secret(prefix: str) -> str:

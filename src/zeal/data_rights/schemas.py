@@ -23,6 +23,13 @@ class SessionExport(Schema):
     revoked_at: datetime | None
 
 
+class DeviceExport(Schema):
+    """A device that signed in with the password (its token is never kept, so never shown)."""
+
+    created_at: datetime
+    signed_in_at: datetime
+
+
 class LanguageExport(Schema):
     language: str
     daily_streak: int
@@ -87,6 +94,7 @@ class LearnerExport(Schema):
     exported_at: datetime
     account: MeRead
     sessions: list[SessionExport]
+    devices: list[DeviceExport]
     practice_events: list[PracticeEventRead]
     practice_days: list[PracticeDayRead]
     languages: list[LanguageExport]
@@ -104,6 +112,7 @@ class LearnerExport(Schema):
             exported_at=exported_at,
             account=MeRead.of(data.user),
             sessions=[SessionExport.model_validate(row) for row in data.sessions],
+            devices=[DeviceExport.model_validate(row) for row in data.devices],
             practice_events=[PracticeEventRead.of(row) for row in data.practice_events],
             practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
             languages=[LanguageExport.model_validate(row) for row in data.languages],

@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from zeal.accounts.models import DailyGoal, SessionToken, User
+from zeal.accounts.models import DailyGoal, KnownDevice, SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.cohorts.models import Cohort, CohortMember, Role
@@ -25,6 +25,7 @@ class LearnerData:
 
     user: User
     sessions: list[SessionToken]
+    devices: list[KnownDevice]
     practice_events: list[PracticeEvent]
     practice_days: list[PracticeDay]
     languages: list[UserLanguage]
@@ -42,6 +43,7 @@ def export(session: Session, user: User) -> LearnerData:
     return LearnerData(
         user=user,
         sessions=_all(session, select(SessionToken).where(SessionToken.user_id == user.id)),
+        devices=_all(session, select(KnownDevice).where(KnownDevice.user_id == user.id)),
         **_practice(session, user.id),
         daily_goals=_all(
             session,

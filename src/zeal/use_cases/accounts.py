@@ -2,10 +2,12 @@
 the way) and editing the profile (a move of zone revives streaks the old calendar reset; a
 new name or avatar earns "Made It Yours")."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from zeal.accounts import devices
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import SessionToken, User
 from zeal.accounts.queries import lock_user
@@ -17,15 +19,24 @@ from zeal.limits.service import SignInAttempt
 from zeal.practice import daily_streaks
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    token: str  # the session's bearer token
+    session_token: SessionToken
+    user: User
+    device_token: str  # names this client as a known device at its next sign-in
+
+
 def sign_in(
     session: Session, ctx: Context, attempt: SignInAttempt, *, login: str, password: str
-) -> tuple[str, SessionToken, User]:
+) -> SignedIn:
     """Check the password and open a session; refused (429) before the password is checked
-    when the account or the address has failed too often."""
+    when the client has failed too often. The client becomes (or stays) a known device."""
     attempt.check(session, login)
     user = accounts_service.authenticate(session, ctx, login=login, password=password)
     token, row = open_session(session, ctx, user)
-    return token, row, user
+    device_token = devices.remember_device(session, ctx, user.id, attempt.device_token)
+    return SignedIn(token, row, user, device_token)
 
 
 def open_session(

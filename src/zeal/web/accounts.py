@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from zeal.accounts import devices
 from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidToken
 from zeal.accounts.schemas import SessionCreate, UserCreate
@@ -18,11 +19,15 @@ def _blank_to_none(form: Form, *names: str) -> dict[str, str | None]:
     return {name: (str(form.get(name, "")).strip() or None) for name in names}
 
 
-def _signed_in(web: Web, token: str, target: str, flash: str | None = None) -> Response:
+def _signed_in(
+    web: Web, token: str, target: str, flash: str | None = None, *, device: str | None = None
+) -> Response:
     cookies.renew_csrf(web.request)
     response = web.redirect(target, flash)
     max_age = web.ctx.settings.session_days * 86_400
     cookies.set_session(web.request, response, token, max_age)
+    if device is not None:
+        cookies.set_device(web.request, response, device)
     return response
 
 
@@ -50,13 +55,15 @@ def sign_up(web: AnyoneDep, form: Form) -> Response:
     def create() -> None:
         user = accounts_service.create_user(web.session, web.ctx, **body.model_dump())
         token, _ = accounts_service.open_session(web.session, web.ctx, user)
-        created.extend((token, user.username))
+        device = devices.remember_device(web.session, web.ctx, user.id, None)
+        created.extend((token, user.username, device))
 
     error = web.attempt(create)
     if error is not None:
         return web.render("sign_up.html", error.status, values=shown, errors=forms.refusal(error))
-    token, username = created
-    return _signed_in(web, token, "/", f"Welcome to Zeal! Your username is {username}.")
+    token, username, device = created
+    flash = f"Welcome to Zeal! Your username is {username}."
+    return _signed_in(web, token, "/", flash, device=device)
 
 
 @router.get("/sign-in")
@@ -89,19 +96,22 @@ def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
         )
     except forms.FormInvalid as invalid:
         return web.render("sign_in.html", 422, values=values, errors=invalid.errors)
-    opened: list[str] = []
+    attempt.device_token = cookies.device_token(web.request)
+    opened: list[accounts_use_case.SignedIn] = []
 
     def sign_in() -> None:
-        token, _, _ = accounts_use_case.sign_in(
-            web.session, web.ctx, attempt, login=body.login, password=body.password
+        opened.append(
+            accounts_use_case.sign_in(
+                web.session, web.ctx, attempt, login=body.login, password=body.password
+            )
         )
-        opened.append(token)
 
     error = web.attempt(sign_in)
     attempt.saw(error)
     if error is not None:
         return web.render("sign_in.html", error.status, values=values, errors=forms.refusal(error))
-    return _signed_in(web, opened[0], local_target(values["next"]))
+    target = local_target(values["next"])
+    return _signed_in(web, opened[0].token, target, device=opened[0].device_token)
 
 
 @router.post("/sign-out")

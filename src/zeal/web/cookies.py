@@ -23,6 +23,8 @@ CSRF_COOKIE: Final = "zeal_csrf"
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "X-CSRF-Token"
 FLASH_COOKIE: Final = "zeal_flash"
+DEVICE_COOKIE: Final = "zeal_device"
+DEVICE_MAX_AGE: Final = 400 * 86_400  # the longest browsers keep a cookie
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -50,6 +52,16 @@ def set_session(request: Request, response: Response, token: str, max_age: int) 
 
 def clear_session(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def set_device(request: Request, response: Response, token: str) -> None:
+    """This browser is a known device of the account it signed in to (`zeal.limits`); kept
+    across sign-outs, since it is what spares the learner a stranger's lock-out."""
+    _set(request, response, DEVICE_COOKIE, token, DEVICE_MAX_AGE)
+
+
+def device_token(request: Request) -> str | None:
+    return request.cookies.get(DEVICE_COOKIE) or None
 
 
 def session_token(request: Request) -> str | None:
