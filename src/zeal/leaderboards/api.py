@@ -8,6 +8,7 @@ from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
 from zeal.leaderboards.service import BoardRequest
+from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.problems import refusals
 from zeal.schemas import IdPath, IsoDate, answer
 
@@ -19,7 +20,7 @@ def board_request(
     period: Annotated[str | None, Query(description="week (default), month or all")] = None,
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,
     to: Annotated[IsoDate | None, Query()] = None,
-    language: Annotated[str | None, Query(max_length=8)] = None,
+    language: Annotated[str | None, Query(max_length=MAX_TAG_LENGTH)] = None,
     limit: Annotated[int, Query(ge=1, le=boards_service.MAX_LIMIT)] = 50,
 ) -> BoardRequest:
     return BoardRequest(
@@ -27,7 +28,7 @@ def board_request(
         period=period,
         start=from_,
         end=to,
-        language=language.lower() if language else None,
+        language=as_language(language) if language else None,
         limit=limit,
     )
 

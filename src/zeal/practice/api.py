@@ -8,6 +8,7 @@ from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
 from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
 from zeal.practice import goals, reading
+from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.practice.reading import LedgerQuery
 from zeal.practice.schemas import (
     GoalRead,
@@ -109,12 +110,12 @@ def read_my_practice_days(
     user: CurrentUser,
     session: SessionDep,
     ctx: ContextDep,
-    language: Annotated[str | None, Query(max_length=8)] = None,
+    language: Annotated[str | None, Query(max_length=MAX_TAG_LENGTH)] = None,
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,
     to: Annotated[IsoDate | None, Query()] = None,
 ) -> PracticeDayList:
     """The practice-day ledger (local dates, inclusive; default: the last 30 days)."""
-    query = LedgerQuery(language.lower() if language else None, from_, to)
+    query = LedgerQuery(as_language(language) if language else None, from_, to)
     today = local_date(user, ctx.clock.now())
     start, end, rows = reading.list_practice_days(session, user, today, query)
     return PracticeDayList.model_validate(

@@ -1,6 +1,16 @@
-"""ISO 639-1 languages a learner can practise (code -> English name)."""
+"""ISO 639-1 languages a learner can practise (code -> English name), and the BCP 47 tags
+that name them.
 
+A platform may send a tag such as `es-MX`, `pt-BR` or `zh-Hant`: its language subtag must be
+a known ISO 639-1 code, and streaks, days and boards group by that subtag (`es`), so a
+learner's Mexican and Castilian Spanish are one streak. The tag as sent is kept on the event.
+"""
+
+import re
 from typing import Final
+
+# Tags are at most this long: RFC 5646 section 4.4.1 asks every implementation to take 35.
+MAX_TAG_LENGTH: Final = 35
 
 LANGUAGES: Final[dict[str, str]] = {
     "aa": "Afar",
@@ -192,3 +202,33 @@ LANGUAGES: Final[dict[str, str]] = {
 def is_language(code: str) -> bool:
     """Whether `code` is a known ISO 639-1 code (lower case)."""
     return code in LANGUAGES
+
+
+# RFC 5646's `langtag` with a two-letter language (grandfathered tags are not accepted):
+# language, extended language, script, region, variants, extensions, private use.
+_TAG = re.compile(
+    r"(?P<language>[a-z]{2})"
+    r"(?:-[a-z]{3}){0,3}"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[a-wyz0-9](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?",
+    re.IGNORECASE,
+)
+
+
+def language_of(tag: str) -> str | None:
+    """The ISO 639-1 language a BCP 47 tag names (`es` for `es-MX`), or None when the tag is
+    not well-formed or its language is not a known ISO 639-1 code."""
+    match = _TAG.fullmatch(tag) if len(tag) <= MAX_TAG_LENGTH else None
+    if match is None:
+        return None
+    language = match["language"].lower()
+    return language if language in LANGUAGES else None
+
+
+def as_language(text: str) -> str:
+    """What a request's language means to the rules: the language of a tag, else the text
+    lower-cased, which no rule knows, so it is refused with what was sent."""
+    return language_of(text) or text.lower()

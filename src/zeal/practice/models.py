@@ -24,6 +24,8 @@ class PracticeEvent(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
     type: Mapped[str] = mapped_column(String(30))
     language: Mapped[str] = mapped_column(String(2))
+    # The BCP 47 tag as sent (`es-MX`); `language` is its language, what every rule counts.
+    language_tag: Mapped[str] = mapped_column(String(35))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The learner's local day at `occurred_at`, fixed when the event arrives: a later change
     # of time zone never moves past practice.

@@ -66,11 +66,12 @@ class Practice:
     """A practice event as a platform or learner reports it, already parsed."""
 
     type: PracticeType
-    language: str
+    language: str  # the ISO 639-1 language every rule counts
     occurred_at: datetime | None = None
     duration_seconds: int | None = None
     outcome: Outcome | None = None
     idempotency_key: str | None = None
+    language_tag: str | None = None  # the BCP 47 tag as sent, when not the language alone
 
 
 @dataclass(frozen=True)
@@ -331,6 +332,7 @@ def keep(
         "user_id": attempt.user.id,
         "type": practice.type.value,
         "language": practice.language,
+        "language_tag": practice.language_tag or practice.language,
         "occurred_at": attempt.occurred_at,
         "day": booking.day,
         "duration_seconds": practice.duration_seconds,
@@ -357,8 +359,10 @@ def _checked(ctx: Context, practice: Practice) -> datetime:
     """The rules pydantic cannot know: a known language, an outcome only for exercises, and a
     time that is not too far ahead or behind; returns when it happened."""
     if practice.language not in LANGUAGES:
+        sent = practice.language_tag or practice.language
         raise errors.LanguageUnknown(
-            f"'{practice.language}' is not an ISO 639-1 language code such as 'da' or 'es'."
+            f"'{sent}' is not an ISO 639-1 language code such as 'es', nor a BCP 47 tag whose "
+            "language is one, such as 'es-MX'."
         )
     if practice.outcome is not None and practice.type is not PracticeType.EXERCISE:
         raise errors.OutcomeInvalid("Only exercise events have an outcome.")
@@ -500,5 +504,7 @@ def _fingerprint(practice: Practice) -> str:
     # `occurred_at` is left out when it was not sent: a retry sent later must still match.
     occurred = practice.occurred_at.isoformat() if practice.occurred_at else None
     outcome = practice.outcome.value if practice.outcome else None
-    parts = [practice.type.value, practice.language, occurred, practice.duration_seconds, outcome]
+    # Tags are case-insensitive (RFC 5646): `es-mx` sent again for `es-MX` is the same event.
+    language = (practice.language_tag or practice.language).lower()
+    parts = [practice.type.value, language, occurred, practice.duration_seconds, outcome]
     return _sha256(json.dumps(parts, default=str))

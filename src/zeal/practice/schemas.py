@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, Field, create_model
 from zeal.badges.schemas import NewBadge
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.goals import GoalProgress
-from zeal.practice.languages import LANGUAGES
+from zeal.practice.languages import LANGUAGES, MAX_TAG_LENGTH, as_language
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, PracticeEvent
 from zeal.practice.reading import StreakView
@@ -18,7 +18,12 @@ from zeal.schemas import Schema
 
 class PracticeEventCreate(Schema):
     type: PracticeType
-    language: str = Field(max_length=8, description="ISO 639-1 code, e.g. 'es'.", examples=["es"])
+    language: str = Field(
+        max_length=MAX_TAG_LENGTH,
+        description="A BCP 47 language tag whose language is an ISO 639-1 code, e.g. 'es' or "
+        "'es-MX'. Streaks and boards count the language ('es'); the event keeps the tag.",
+        examples=["es", "pt-BR", "zh-Hant"],
+    )
     occurred_at: AwareDatetime | None = Field(
         default=None,
         description="When it happened, with a UTC offset; defaults to now. At most a few minutes "
@@ -36,7 +41,8 @@ class PracticeEventCreate(Schema):
     def command(self) -> Practice:
         return Practice(
             type=self.type,
-            language=self.language.lower(),
+            language=as_language(self.language),
+            language_tag=self.language,
             occurred_at=self.occurred_at,
             duration_seconds=self.duration_seconds,
             outcome=self.outcome,
@@ -47,7 +53,8 @@ class PracticeEventCreate(Schema):
 class PracticeEventRead(Schema):
     id: int
     type: PracticeType
-    language: str
+    language: str = Field(description="The ISO 639-1 language the event counted for.")
+    language_tag: str = Field(description="The language tag as sent, e.g. 'es-MX'.")
     occurred_at: datetime
     day: date = Field(description="The learner's local date the event was booked on.")
     duration_seconds: int | None
