@@ -184,6 +184,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/cohorts/{cohort_id}/leaderboard"):  # members only; teachers see it too
         {ANON: 401, L: 200, F: 404, S: 404, B: 404, T: 200, KEY: 401, REV: 401},
+    ("GET", "/v1/cohorts/{cohort_id}/progress"):  # teachers only, board on or off
+        {ANON: 401, L: 403, F: 404, S: 404, B: 404, T: 200, KEY: 401, REV: 401},
     # ---- pages: accounts ------------------------------------------------------------------------
     ("GET", "/sign-up"):  # a signed-in learner is sent home
         {ANON: 200, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: 200, REV: 200},
@@ -254,6 +256,10 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: SIGN_IN, L: 409, F: 303, S: 303, B: 303, T: 409, KEY: SIGN_IN, REV: SIGN_IN},
     ("GET", "/classes/{cohort_id}"):
         {ANON: SIGN_IN, L: 200, F: 404, S: 404, B: 404, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
+    ("GET", "/classes/{cohort_id}/progress"):  # the teacher's view: teachers only
+        {ANON: SIGN_IN, L: 403, F: 404, S: 404, B: 404, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
+    ("GET", "/classes/{cohort_id}/progress.csv"):
+        {ANON: SIGN_IN, L: 403, F: 404, S: 404, B: 404, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/classes/{cohort_id}"):  # the settings form: a student sees the page with 403
         {ANON: SIGN_IN, L: 403, F: 404, S: 404, B: 404, T: 303, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/classes/{cohort_id}/invite-code"):

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leaderboards import service as boards_service
-from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
+from zeal.leaderboards.progress import SORT_PATTERN, class_progress
+from zeal.leaderboards.schemas import BoardMetricCode, ClassProgressRead, Leaderboard
 from zeal.leaderboards.service import BoardRequest
 from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.problems import refusals
@@ -57,3 +58,29 @@ def cohort_leaderboard(
     """A class's students ranked by a metric (members only, when the teacher turned it on)."""
     board = boards_service.cohort_board(session, ctx, user, cohort_id, request)
     return answer(Leaderboard.of(board))
+
+
+@router.get(
+    "/cohorts/{cohort_id}/progress",
+    response_model=ClassProgressRead,
+    responses=refusals(403, 404),
+)
+def cohort_progress(
+    cohort_id: IdPath,
+    user: CurrentUser,
+    session: SessionDep,
+    ctx: ContextDep,
+    sort: Annotated[
+        str,
+        Query(
+            pattern=SORT_PATTERN,
+            description="name (default), streak, last_practice, minutes, correct_exercises or "
+            "badges; '-' first for the other way round (e.g. -minutes: most first).",
+        ),
+    ] = "name",
+) -> Response:
+    """Teachers only, whether or not the class board is on: each current student's streaks,
+    last practice day, and this week's minutes, correct exercises and badges; students with
+    no practice for 3 days or more are flagged `lapsed`."""
+    progress = class_progress(session, ctx, user, cohort_id, sort)
+    return answer(ClassProgressRead.of(progress))
