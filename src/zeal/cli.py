@@ -88,7 +88,7 @@ def db_upgrade(revision: str = "head") -> None:
 @app.command("demo")
 def load_demo(
     learners: Annotated[int, typer.Option(help="How many demo learners.")] = 30,
-    days: Annotated[int, typer.Option(help="Days of practice history.")] = 28,
+    days: Annotated[int, typer.Option(help="Days of practice history.")] = demo.HISTORY_DAYS,
 ) -> None:
     """Load a believable demo world once (does nothing when it is already there)."""
     created = demo.load_world(get_settings(), learners=learners, days=days)

@@ -1,4 +1,4 @@
-"""A believable demo world: learners across time zones with a few weeks of practice.
+"""A believable demo world: learners across time zones with 20 weeks of practice.
 
 Everything goes through the same services as the API, with a clock walked through the past, so
 the demo's streaks and ledger obey exactly the rules real learners get.
@@ -9,18 +9,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
-from zeal.clock import FixedClock
+from zeal.clock import Clock, FixedClock, SystemClock
 from zeal.cohorts import service as cohorts_service
-from zeal.cohorts.models import LeaderboardNames
+from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.config import Settings
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends.models import RequestStatus
+from zeal.friends.models import FriendRequest, RequestStatus
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.practice.activities import Outcome, PracticeType
@@ -29,6 +29,7 @@ from zeal.use_cases import friendships
 from zeal.use_cases.record_practice import record_practice
 
 PASSWORD = "zeal-demo"
+HISTORY_DAYS = 140  # 20 weeks: a calendar full enough to look lived in
 EMAIL_DOMAIN = "example.com"
 
 # (username, display name, time zone, languages)
@@ -72,10 +73,17 @@ class DemoWorld:
     api_key: str | None  # a key of the demo platform, shown once
 
 
-def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> DemoWorld:
-    """Open the settings' database and load the demo world into it, in one transaction."""
+def load_world(
+    settings: Settings,
+    *,
+    learners: int = 30,
+    days: int = HISTORY_DAYS,
+    clock: Clock | None = None,
+) -> DemoWorld:
+    """Open the settings' database and load the demo world into it, in one transaction,
+    with its history up to `clock`'s now (the system's by default)."""
     database = Database(settings.database_url)
-    ctx = Context(settings)
+    ctx = Context(settings, clock or SystemClock())
     limits = Limits(settings, counters_for(database, settings), ctx.clock)
     try:
         with database.transaction() as session:
@@ -85,7 +93,7 @@ def load_world(settings: Settings, *, learners: int = 30, days: int = 28) -> Dem
 
 
 def load(
-    session: Session, ctx: Context, limits: Limits, *, learners: int = 30, days: int = 28
+    session: Session, ctx: Context, limits: Limits, *, learners: int = 30, days: int = HISTORY_DAYS
 ) -> DemoWorld:
     """Create the cast, their practice and a platform that knows five of them by its ids."""
     first = f"{CAST[0][0]}@{EMAIL_DOMAIN}"
@@ -113,8 +121,41 @@ def load(
     _classes(session, before, users)
     api_key = _platform(session, before, users)
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
-        _practise(session, ctx, user, languages, days=days, now=now, rng=rng)
+        habit = _habit(user.username, rng)
+        _practise(session, ctx, user, languages, habit, days=days, now=now, rng=rng)
     return DemoWorld(len(cast), api_key)
+
+
+@dataclass(frozen=True)
+class Habit:
+    """How a learner practised: `run` days in a row up to their last practice, which was
+    `lapsed` days before today (0: today or yesterday counts), and on `often` of the days
+    before that run."""
+
+    run: int
+    lapsed: int
+    often: float
+
+
+# The first learners' habits are chosen, so ana's friends are mid-streak with friend streaks
+# of different lengths and her class has a student who lapsed (dara); the rest are drawn.
+HABITS = {
+    "ana": Habit(run=47, lapsed=0, often=0.9),
+    "ben": Habit(run=131, lapsed=0, often=1.0),
+    "chen": Habit(run=12, lapsed=0, often=0.8),
+    "dara": Habit(run=9, lapsed=5, often=0.7),
+    "elif": Habit(run=26, lapsed=0, often=0.9),
+    "freja": Habit(run=4, lapsed=0, often=0.6),
+}
+
+
+def _habit(username: str, rng: random.Random) -> Habit:
+    drawn = Habit(
+        run=rng.choice((2, 3, 6, 9, 15, 21, 33, 60)),
+        lapsed=rng.choice((0, 0, 0, 0, 0, 3)),
+        often=rng.choice((0.9, 0.8, 0.7, 0.5)),
+    )
+    return HABITS.get(username, drawn)
 
 
 DEMO_PLATFORM = "Demo Platform"
@@ -178,25 +219,26 @@ def _practise(
     ctx: Context,
     user: User,
     languages: tuple[str, ...],
+    habit: Habit,
     *,
     days: int,
     now: datetime,
     rng: random.Random,
 ) -> None:
-    # Some learners never miss a day, most miss a few, a few have lapsed lately.
-    habit = rng.choice((1.0, 1.0, 0.9, 0.8, 0.7, 0.5))
-    lapsed_days = rng.choice((0, 0, 0, 0, 3, 6))
     zone = ZoneInfo(user.timezone)
     today = now.astimezone(zone).date()
     clock = FixedClock(now)
     walked = replace(ctx, clock=clock)
     for back in range(days, -1, -1):
-        day = today - timedelta(days=back)
-        if back < lapsed_days or rng.random() > habit:
+        if not _practises(habit, back, rng):
             continue
-        for language in languages[: rng.choice((1, 1, 2))]:
+        day = today - timedelta(days=back)
+        # The last four weeks in full; the months before them in short sessions.
+        recent = back <= 28
+        for language in languages[: rng.choice((1, 1, 2)) if recent else 1]:
             start = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59)), zone)
-            for offset, practice in enumerate(_session_of_practice(language, rng)):
+            practices = _session_of_practice(language, rng)
+            for offset, practice in enumerate(practices if recent else practices[:2]):
                 at = start + timedelta(minutes=3 * offset)
                 if at > now:
                     return
@@ -204,6 +246,15 @@ def _practise(
                 record_practice(
                     session, walked, user_id=user.id, practice=replace(practice, occurred_at=at)
                 )
+
+
+def _practises(habit: Habit, back: int, rng: random.Random) -> bool:
+    """Whether the learner practised `back` days before today."""
+    if back < habit.lapsed:
+        return False
+    if back < habit.lapsed + habit.run:
+        return True
+    return back > habit.lapsed + habit.run and rng.random() < habit.often
 
 
 def _session_of_practice(language: str, rng: random.Random) -> list[Practice]:
@@ -227,3 +278,36 @@ def _session_of_practice(language: str, rng: random.Random) -> list[Practice]:
         Practice(PracticeType.LISTENING, language, duration_seconds=rng.randint(240, 1200)),
         *([Practice(PracticeType.AUDIO_LESSON_COMPLETED, language)] if rng.random() < 0.7 else []),
     ]
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What the sign-in page tells a visitor of the demo, counted from the data."""
+
+    teacher: str  # the first learner's username
+    class_name: str
+    students: int  # in the class she teaches
+    requests_waiting: int  # friend requests she has not answered
+    others: int  # every other learner
+
+
+def hint(session: Session, now: datetime) -> Hint | None:
+    """The demo's numbers as they stand, or None when the demo world is not loaded."""
+    first = session.scalar(select(User).where(User.email == f"{CAST[0][0]}@{EMAIL_DOMAIN}"))
+    if first is None:
+        return None
+    taught = [c for c, m in cohorts_service.my_cohorts(session, first) if m.role == Role.TEACHER]
+    students = 0
+    if taught:
+        students = len(session.scalars(cohorts_service.members_at(taught[0].id, now)).all())
+    waiting = session.scalar(
+        select(func.count())
+        .select_from(FriendRequest)
+        .where(
+            FriendRequest.receiver_id == first.id,
+            FriendRequest.status == RequestStatus.PENDING,
+        )
+    )
+    learners = session.scalar(select(func.count()).select_from(User)) or 1
+    class_name = taught[0].name if taught else ""
+    return Hint(first.username, class_name, students, int(waiting or 0), learners - 1)

@@ -1,8 +1,11 @@
 """Sign up, sign in and sign out in the browser."""
 
+from typing import Any
+
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from zeal import demo
 from zeal.accounts import devices
 from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidToken
@@ -70,7 +73,15 @@ def sign_up(web: AnyoneDep, form: Form) -> Response:
 def sign_in_page(web: AnyoneDep, next: str | None = Query(None, max_length=2000)) -> Response:
     if web.user is not None:
         return web.redirect(local_target(next))
-    return web.render("sign_in.html", values={"next": next or ""}, errors={})
+    return _sign_in_page(web, 200, {"next": next or ""}, {})
+
+
+def _sign_in_page(
+    web: Web, status: int, values: dict[str, str], errors: dict[str, Any]
+) -> Response:
+    # The demo's own numbers, counted when the hint is on (make run), never otherwise.
+    hint = demo.hint(web.session, web.ctx.clock.now()) if web.ctx.settings.demo_hint else None
+    return web.render("sign_in.html", status, values=values, errors=errors, hint=hint)
 
 
 @router.get("/sign-in/token")
@@ -95,7 +106,7 @@ def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
             SessionCreate, {"login": values["login"], "password": str(form.get("password", ""))}
         )
     except forms.FormInvalid as invalid:
-        return web.render("sign_in.html", 422, values=values, errors=invalid.errors)
+        return _sign_in_page(web, 422, values, invalid.errors)
     attempt.device_token = cookies.device_token(web.request)
     opened: list[accounts_use_case.SignedIn] = []
 
@@ -109,7 +120,7 @@ def sign_in(attempt: SignInAttemptDep, web: AnyoneDep, form: Form) -> Response:
     error = web.attempt(sign_in)
     attempt.saw(error)
     if error is not None:
-        return web.render("sign_in.html", error.status, values=values, errors=forms.refusal(error))
+        return _sign_in_page(web, error.status, values, forms.refusal(error))
     target = local_target(values["next"])
     return _signed_in(web, opened[0].token, target, device=opened[0].device_token)
 
