@@ -97,6 +97,22 @@ class TestFriendsBoard:
         assert re.search(r'<option value="reading_time" selected>', page)
         assert re.search(r'value="all" checked>', page)
 
+    def test_a_streak_board_greys_out_the_period_it_ignores(
+        self, client: TestClient, anna: Learner, bob: Learner, signed_in: SignedIn
+    ) -> None:
+        befriend(client, anna[1], bob[1], "bob")
+        browser = signed_in("anna")
+
+        streak = browser.page("/boards?metric=streak&period=all")
+        assert heading(streak) == "You and your friends: Current streak"  # no period
+        assert re.search(r'<fieldset class="periods" id="periods" disabled', streak)
+        assert re.search(r'<p class="muted period-note" id="period-note" >', streak)
+        assert "As of today, on each learner" in streak and "Mar 2026" not in streak
+
+        exercises_page = browser.page("/boards?metric=correct_exercises")
+        assert not re.search(r'id="periods" disabled', exercises_page)
+        assert re.search(r'id="period-note" hidden', exercises_page)
+
     def test_last_week_is_the_calendar_week_before_this_one(
         self, client: TestClient, anna: Learner, signed_in: SignedIn, clock: FixedClock
     ) -> None:

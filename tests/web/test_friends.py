@@ -236,6 +236,21 @@ class TestFriends:
         assert "Bob @bob DE 1" in friends
         assert re.search(r'class="friend-streak".*?<strong>1</strong>', page, re.DOTALL)
 
+    def test_a_friend_without_a_streak_says_so_plainly(
+        self, client: TestClient, anna: Learner, bob: Learner, signed_in: SignedIn
+    ) -> None:
+        befriend(client, anna[1], bob[1], "bob")
+        practise(client, anna[1], "es")  # Bob has not practised: no streak, no friend streak
+
+        page = signed_in("anna").page("/friends")
+        friends = section(page, "friends-title")
+
+        assert "None yet Bob @bob No streak right now" in friends
+        assert not re.search(r"\b[A-Z]{2} 0\b|\b0\b", friends)  # no "ES 0", no bare 0
+        assert re.search(
+            r'class="flame flame-friend flame-friend-out"[^>]*"No friend streak"', page
+        )
+
     def test_unfriending_ends_the_friendship_for_both(
         self, client: TestClient, anna: Learner, bob: Learner, signed_in: SignedIn
     ) -> None:

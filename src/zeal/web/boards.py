@@ -11,6 +11,7 @@ from zeal.cohorts import service as cohorts_service
 from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
 from zeal.leaderboards.service import BoardRequest, board_metrics
+from zeal.practice.metrics import Ranking
 from zeal.web.pages import LearnerDep, Web
 
 router = APIRouter()
@@ -22,6 +23,10 @@ PERIODS: dict[str, str] = {
     "month": "This month",
     "all": "All time",
 }
+
+
+# A streak is counted on each learner's today: the period control means nothing for it.
+IGNORES_PERIOD = frozenset(m.code for m in board_metrics() if m.ranking is Ranking.STREAK)
 
 
 def _request(web: Web, metric: str, period: Period) -> BoardRequest:
@@ -60,5 +65,6 @@ def boards_page(
         period=period,
         metrics={m.code: m.label for m in board_metrics()},
         periods=PERIODS,
+        ignores_period=IGNORES_PERIOD,
         leaderboard=Leaderboard.of(result),
     )

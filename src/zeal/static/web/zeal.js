@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // On the boards page a streak ignores the period: grey the period control out for it.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.id !== "metric-select") return;
+    var option = select.options[select.selectedIndex];
+    var ignores = option && option.hasAttribute("data-ignores-period");
+    var periods = document.getElementById("periods");
+    var note = document.getElementById("period-note");
+    if (periods) periods.disabled = ignores;
+    if (note) note.hidden = !ignores;
+  }, true);
+
   // Ask before actions that cannot be undone (forms with data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
