@@ -6,6 +6,7 @@ Catalog files are built from the default one, changed in one place each.
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -545,3 +546,26 @@ class TestTheLoadCommand:
         result = runner.invoke(cli.app, ["badges", "load", str(tmp_path / "missing.yaml")])
         assert result.exit_code == 2
         assert "catalog:" not in result.stdout
+
+
+SHIPPED_CATALOG = Path(cli.__file__).parent / "badges" / "catalog.yaml"
+ICONS = Path(cli.__file__).parent / "static" / "badges"
+SHAPES = {"path", "circle", "ellipse", "polygon", "rect", "line", "polyline"}
+
+
+def _icons_of_catalog() -> set[str]:
+    catalog = yaml.safe_load(SHIPPED_CATALOG.read_text(encoding="utf-8"))
+    return {badge["icon"] for metric in catalog["metrics"] for badge in metric["badges"]}
+
+
+@pytest.mark.parametrize("icon", sorted(_icons_of_catalog()))
+def test_every_badge_icon_is_drawn_in_shapes_never_in_font_characters(
+    client: TestClient, icon: str
+) -> None:
+    # A glyph drawn with <text> shows as an empty box where its font is missing (issue 15).
+    response = client.get(f"/static/badges/{icon}")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"text", "tspan", "textPath", "foreignObject"}, tags
+    assert len([e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in SHAPES]) >= 3
