@@ -10,7 +10,7 @@ size of the class.
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
@@ -20,15 +20,15 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.badges.models import Badge, UserBadge
-from zeal.clock import local_date, local_midnight
+from zeal.clock import local_date, local_midnight, todays
 from zeal.cohorts import errors as cohorts_errors
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import Cohort, Role
 from zeal.context import Context
 from zeal.errors import Invalid
-from zeal.practice import totals
-from zeal.practice.models import SECONDS_COLUMNS, PracticeTotal, UserLanguage
-from zeal.practice.streaks import current_streak
+from zeal.practice import reading, totals
+from zeal.practice.models import SECONDS_COLUMNS, PracticeTotal
+from zeal.practice.reading import StreakView
 
 LAPSED_AFTER_DAYS = 3  # a student this many days without practice is flagged
 
@@ -58,7 +58,7 @@ class StudentProgress:
     days_since_practice: int | None  # by the student's own today; None: never practised
     minutes: int  # practice time this week, whole minutes
     correct_exercises: int  # this week
-    badges: list[str] = field(default_factory=list)  # earned this week, in order
+    badges: list[str]  # earned this week, in order
 
     @property
     def best_streak(self) -> int:
@@ -90,19 +90,12 @@ def class_progress(
     now = ctx.clock.now()
     monday = totals.week_start(local_date(teacher, now))
     students = _students(session, cohort.id, now)
-    ids = [student.id for student in students]
-    streaks, last = _streaks(session, students, now)
-    week = _week(session, ids, monday)
+    days = todays(students, now)
+    streaks = reading.streaks_of(session, days)
+    week = _week(session, list(days), monday)
     badges = _badges(session, students, monday)
     rows = [
-        StudentProgress(
-            student,
-            streaks[student.id],
-            last.get(student.id),
-            _days_since(student, last.get(student.id), now),
-            *week.get(student.id, (0, 0)),
-            badges[student.id],
-        )
+        _student(student, streaks[student.id], days[student.id], week, badges)
         for student in students
     ]
     return ClassProgress(cohort, monday, monday + timedelta(days=6), order(rows))
@@ -136,34 +129,18 @@ def _students(session: Session, cohort_id: int, now: datetime) -> list[User]:
     return list(session.scalars(select(User).where(User.id.in_(current))))
 
 
-def _streaks(
-    session: Session, students: list[User], now: datetime
-) -> tuple[dict[int, dict[str, int]], dict[int, date]]:
-    """Each student's streaks alive on their today, and their last practice day."""
-    by_id = {student.id: student for student in students}
-    streaks: dict[int, dict[str, int]] = {student.id: {} for student in students}
-    last: dict[int, date] = {}
-    rows = session.execute(
-        select(
-            _LANGUAGE.c.user_id,
-            _LANGUAGE.c.language,
-            _LANGUAGE.c.daily_streak,
-            _LANGUAGE.c.last_practice_date,
-        ).where(_LANGUAGE.c.user_id.in_(list(by_id)))
-    )
-    for user_id, language, daily_streak, last_day in rows:
-        alive = current_streak(daily_streak, last_day, local_date(by_id[user_id], now))
-        if alive:
-            streaks[user_id][language] = alive
-        if last_day is not None and (user_id not in last or last_day > last[user_id]):
-            last[user_id] = last_day
-    for user_id, languages in streaks.items():
-        streaks[user_id] = dict(sorted(languages.items(), key=lambda item: (-item[1], item[0])))
-    return streaks, last
-
-
-def _days_since(student: User, last_day: date | None, now: datetime) -> int | None:
-    return None if last_day is None else (local_date(student, now) - last_day).days
+def _student(
+    student: User,
+    views: list[StreakView],
+    today: date,
+    week: dict[int, tuple[int, int]],
+    badges: dict[int, list[str]],
+) -> StudentProgress:
+    alive = {view.language: view.daily_streak for view in views if view.daily_streak}
+    last = max((v.last_practice_date for v in views if v.last_practice_date), default=None)
+    since = None if last is None else (today - last).days
+    minutes, correct = week.get(student.id, (0, 0))
+    return StudentProgress(student, alive, last, since, minutes, correct, badges[student.id])
 
 
 def _week(session: Session, ids: list[int], monday: date) -> dict[int, tuple[int, int]]:
@@ -202,5 +179,4 @@ def _badges(session: Session, students: list[User], monday: date) -> dict[int, l
     return earned
 
 
-_LANGUAGE = cast(Table, UserLanguage.__table__)
 _TOTAL = cast(Table, PracticeTotal.__table__)
