@@ -20,7 +20,8 @@ from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.config import Settings
 from zeal.context import Context
 from zeal.db import Database
-from zeal.friends.models import FriendRequest, RequestStatus
+from zeal.friends import requests
+from zeal.friends.models import RequestStatus
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.practice.activities import Outcome, PracticeType
@@ -291,23 +292,14 @@ class Hint:
     others: int  # every other learner
 
 
-def hint(session: Session, now: datetime) -> Hint | None:
+def hint(session: Session) -> Hint | None:
     """The demo's numbers as they stand, or None when the demo world is not loaded."""
     first = session.scalar(select(User).where(User.email == f"{CAST[0][0]}@{EMAIL_DOMAIN}"))
     if first is None:
         return None
     taught = [c for c, m in cohorts_service.my_cohorts(session, first) if m.role == Role.TEACHER]
-    students = 0
-    if taught:
-        students = len(session.scalars(cohorts_service.members_at(taught[0].id, now)).all())
-    waiting = session.scalar(
-        select(func.count())
-        .select_from(FriendRequest)
-        .where(
-            FriendRequest.receiver_id == first.id,
-            FriendRequest.status == RequestStatus.PENDING,
-        )
-    )
+    students = len(cohorts_service.roster(session, first, taught[0].id).students) if taught else 0
+    waiting = requests.count_received(session, first)
     learners = session.scalar(select(func.count()).select_from(User)) or 1
     class_name = taught[0].name if taught else ""
-    return Hint(first.username, class_name, students, int(waiting or 0), learners - 1)
+    return Hint(first.username, class_name, students, waiting, learners - 1)

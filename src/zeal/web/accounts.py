@@ -80,7 +80,7 @@ def _sign_in_page(
     web: Web, status: int, values: dict[str, str], errors: dict[str, Any]
 ) -> Response:
     # The demo's own numbers, counted when the hint is on (make run), never otherwise.
-    hint = demo.hint(web.session, web.ctx.clock.now()) if web.ctx.settings.demo_hint else None
+    hint = demo.hint(web.session) if web.ctx.settings.demo_hint else None
     return web.render("sign_in.html", status, values=values, errors=errors, hint=hint)
 
 
