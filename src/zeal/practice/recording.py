@@ -73,6 +73,11 @@ class Practice:
     idempotency_key: str | None = None
     language_tag: str | None = None  # the BCP 47 tag as sent, when not the language alone
 
+    @property
+    def sent_language(self) -> str:
+        """The language as the request named it: its tag, or the bare code."""
+        return self.language_tag or self.language
+
 
 @dataclass(frozen=True)
 class Standing:
@@ -332,7 +337,7 @@ def keep(
         "user_id": attempt.user.id,
         "type": practice.type.value,
         "language": practice.language,
-        "language_tag": practice.language_tag or practice.language,
+        "language_tag": practice.sent_language,
         "occurred_at": attempt.occurred_at,
         "day": booking.day,
         "duration_seconds": practice.duration_seconds,
@@ -359,10 +364,9 @@ def _checked(ctx: Context, practice: Practice) -> datetime:
     """The rules pydantic cannot know: a known language, an outcome only for exercises, and a
     time that is not too far ahead or behind; returns when it happened."""
     if practice.language not in LANGUAGES:
-        sent = practice.language_tag or practice.language
         raise errors.LanguageUnknown(
-            f"'{sent}' is not an ISO 639-1 language code such as 'es', nor a BCP 47 tag whose "
-            "language is one, such as 'es-MX'."
+            f"'{practice.sent_language}' is not an ISO 639-1 language code such as 'es', nor "
+            "a BCP 47 tag whose language is one, such as 'es-MX'."
         )
     if practice.outcome is not None and practice.type is not PracticeType.EXERCISE:
         raise errors.OutcomeInvalid("Only exercise events have an outcome.")
@@ -505,6 +509,6 @@ def _fingerprint(practice: Practice) -> str:
     occurred = practice.occurred_at.isoformat() if practice.occurred_at else None
     outcome = practice.outcome.value if practice.outcome else None
     # Tags are case-insensitive (RFC 5646): `es-mx` sent again for `es-MX` is the same event.
-    language = (practice.language_tag or practice.language).lower()
+    language = practice.sent_language.lower()
     parts = [practice.type.value, language, occurred, practice.duration_seconds, outcome]
     return _sha256(json.dumps(parts, default=str))
