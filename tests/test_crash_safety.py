@@ -15,7 +15,6 @@ nothing below depends on today's date.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ import httpx2
 from sqlalchemy import select
 
 from tests.factories import PASSWORD
+from tests.ports import free_port
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.db import Database
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
@@ -93,16 +93,10 @@ class Server:
     base_url: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def zeal_serve(database_url: str, log: Path) -> Iterator[Server]:
     """`zeal serve` in its own process on a free port, killed when the block ends."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "ZEAL_DATABASE_URL": database_url,

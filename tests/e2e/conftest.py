@@ -5,7 +5,6 @@ a FixedClock the tests move; each test starts from the clock's START and uses le
 own. Screenshots of every page land in tests/e2e/screenshots/ for a reviewer to look at.
 """
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.conftest import START, make_settings
+from tests.ports import free_port
 from zeal import migrations
 from zeal.app import create_app
 from zeal.clock import FixedClock
@@ -44,20 +44,13 @@ class LiveServer:
         self.clock = clock
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'zeal.db'}"
     migrations.upgrade(database_url)
     clock = FixedClock(START)
     app = create_app(make_settings(database_url), clock)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
