@@ -149,6 +149,7 @@ def log_practice(
     form.get_by_label("Language").select_option(label=language)
     form.get_by_label("What you did").select_option(label=what)
     form.get_by_label("Minutes").fill(minutes)
-    form.get_by_label("Exercise result").select_option(label=result)
+    if what == "Exercises":  # the result is asked for exercises only
+        form.get_by_label("Exercise result").select_option(label=result)
     form.get_by_role("button", name="Log practice").click()
     page.wait_for_url("**/")

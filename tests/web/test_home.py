@@ -58,6 +58,20 @@ def calendar_cell(html: str, day: str) -> tuple[list[str], str]:
     return match.group(1).split(), match.group(2)
 
 
+def hero_of(html: str) -> tuple[str, str] | None:
+    """The hero's flame state and what it says, or None when there is no hero."""
+    match = re.search(r'<section class="hero card streak-([a-z-]+)".*?</section>', html, re.DOTALL)
+    return (match.group(1), text_of(match.group(0))) if match else None
+
+
+def month_names(html: str) -> list[tuple[int, str]]:
+    """The calendar's month names, with the week (column) each stands over."""
+    header = re.search(r"<thead>(.*?)</thead>", html, re.DOTALL)
+    assert header is not None
+    cells = re.findall(r'<th scope="col" class="month[^"]*">([^<]*)</th>', header.group(1))
+    return [(week, name) for week, name in enumerate(cells) if name]
+
+
 def streaks(client: TestClient, headers: dict[str, str]) -> list[dict[str, Any]]:
     response = client.get("/v1/me/streaks", headers=headers)
     assert response.status_code == 200, response.text
@@ -134,7 +148,9 @@ class TestLoggingPractice:
         ("fields", "field", "message"),
         [
             ({"minutes": "abc"}, "minutes", "Minutes are a whole number, like 5."),
-            ({"minutes": "-5"}, "minutes", "Minutes are a whole number, like 5."),
+            ({"minutes": "-5"}, "minutes", "Minutes cannot be negative: how long was it?"),
+            ({"minutes": "0"}, "minutes", "Enter at least 1 minute, or leave it empty"),
+            ({"minutes": "000"}, "minutes", "Enter at least 1 minute, or leave it empty"),
             ({"minutes": "²"}, "minutes", "Minutes are a whole number, like 5."),
             ({"minutes": "600"}, "minutes", "At most 240 minutes at once."),
             ({"minutes": "9" * 5000}, "minutes", "At most 240 minutes at once."),
@@ -164,6 +180,37 @@ class TestLoggingPractice:
             assert input_value(response.text, "minutes") == fields["minutes"]
         assert streaks(client, anna[1]) == []
         assert events_today(client, anna[1]) == 0
+
+    def test_the_form_offers_the_language_practised_last_first(
+        self, anna: Learner, signed_in: SignedIn, clock: FixedClock
+    ) -> None:
+        browser = signed_in("anna")
+        log(browser, language="es")
+        clock.advance(timedelta(days=1))
+        log(browser, language="es")
+        clock.advance(timedelta(days=1))
+
+        home = log(browser, language="fr")
+
+        # Spanish has the longer streak, but French was practised last.
+        assert list(streak_cards(home)) == ["es", "fr"]
+        languages = home.split('id="language"')[1].split("</select>")[0]
+        options = re.findall(r'<option value="([a-z]+)" (selected)?', languages)
+        assert [code for code, _ in options[:2]] == ["fr", "es"]
+        assert [code for code, chosen in options if chosen] == ["fr"]
+
+    def test_the_exercise_result_is_asked_for_exercises_only(
+        self, anna: Learner, signed_in: SignedIn
+    ) -> None:
+        browser = signed_in("anna")
+        home = browser.page("/")
+        refused = browser.post(
+            "/practice",
+            {"idempotency_key": "k1", **practice_form(type="reading", minutes="0")},
+        ).text
+
+        assert re.search(r'<div class="outcome-field" data-shown-for="exercise">', home)
+        assert re.search(r'<div class="outcome-field" data-shown-for="exercise" hidden>', refused)
 
     def test_reusing_a_key_for_different_practice_is_refused_at_the_top_of_the_form(
         self, client: TestClient, anna: Learner, signed_in: SignedIn
@@ -245,6 +292,67 @@ class TestStreaksAndCalendar:
         assert light == ["level-1", "today"]
         assert calendar_cell(home, "2026-03-10")[0] == ["level-4", "today"]
         assert "You practised on 1 day of the last 20 weeks." in text_of(home)
+
+
+class TestHero:
+    def test_a_new_learner_has_no_hero(self, anna: Learner, signed_in: SignedIn) -> None:
+        assert hero_of(signed_in("anna").page("/")) is None
+
+    def test_the_hero_is_the_longest_streak_and_says_today_counts(
+        self, anna: Learner, signed_in: SignedIn, clock: FixedClock
+    ) -> None:
+        browser = signed_in("anna")
+        log(browser, language="es")
+        clock.advance(timedelta(days=1))
+        log(browser, language="fr")
+
+        home = log(browser, language="es")
+
+        assert hero_of(home) == (
+            "lit",
+            "Your best streak 2 days of Spanish Today counts. Come back tomorrow to make it 3.",
+        )
+
+    def test_an_at_risk_hero_counts_down_to_the_learners_own_midnight(
+        self, client: TestClient, new_browser: NewBrowser, clock: FixedClock
+    ) -> None:
+        signed_up(client, username="kiri", timezone="Pacific/Auckland")
+        browser = new_browser().signed_in("kiri")
+        log(browser, language="es")
+        log(browser, language="fr")
+        # 12:00 UTC on 10 March is 01:00 on the 11th in Auckland (UTC+13): the next day
+        # there begins at 11:00 UTC on the 11th; at 19:35 UTC it is 08:35 on the 12th.
+        clock.advance(timedelta(days=1, hours=7, minutes=35))
+
+        state, says = hero_of(browser.page("/")) or ("", "")
+
+        assert state == "at-risk"
+        assert "1 day of Spanish" in says  # a tie goes to the first language by name
+        assert "practise in the next 15 h 25 min, before midnight, to keep it." in says
+        assert "Also at risk today: French." in says
+
+    def test_a_broken_streak_asks_for_a_new_start_and_recalls_the_best(
+        self, anna: Learner, signed_in: SignedIn, clock: FixedClock
+    ) -> None:
+        browser = signed_in("anna")
+        log(browser)
+        clock.advance(timedelta(days=3))
+
+        assert hero_of(browser.page("/")) == (
+            "out",
+            "Your best streak 0 days of Spanish "
+            "Practise today to start a new streak. Your best is 1 day.",
+        )
+
+
+class TestCalendarMonths:
+    def test_each_month_is_named_over_the_week_of_its_first_day(
+        self, anna: Learner, signed_in: SignedIn
+    ) -> None:
+        # Today is Tue 10 March 2026: the 20 weeks start on Mon 27 October 2025.
+        home = signed_in("anna").page("/")
+
+        assert month_names(home) == [(0, "Nov"), (5, "Dec"), (9, "Jan"), (13, "Feb"), (17, "Mar")]
 
 
 @pytest.fixture

@@ -19,6 +19,13 @@ def duration(seconds: int) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def time_left(seconds: float) -> str:
+    """How long is left, to the minute: 5 h 12 min, 40 min, under a minute."""
+    if seconds < 60:
+        return "under a minute"
+    return duration(int(seconds) // 60 * 60)
+
+
 def board_value(value: int, unit: str) -> str:
     if unit == "seconds":
         return duration(value)
@@ -57,8 +64,10 @@ def language_name(code: str) -> str:
 
 
 class StreakLike(Protocol):
-    practiced_today: bool
-    daily_streak: int
+    @property
+    def practiced_today(self) -> bool: ...
+    @property
+    def daily_streak(self) -> int: ...
 
 
 def flame_state(streak: StreakLike) -> str:
@@ -73,7 +82,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def install(env: Environment) -> None:
-    env.filters.update(duration=duration, board_value=board_value, day=day)
+    env.filters.update(duration=duration, time_left=time_left, board_value=board_value, day=day)
     env.globals.update(
         avatar_url=avatar_url,
         avatar_of=avatar_of,

@@ -2,28 +2,28 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from zeal.accounts.models import User
 from zeal.badges import service as badges_service
-from zeal.clock import local_date
+from zeal.clock import local_date, local_midnight
 from zeal.practice import goals, reading
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.models import PracticeDay
 from zeal.practice.reading import LedgerQuery, StreakView
 from zeal.practice.schemas import PracticeEventCreate
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.web import forms
-from zeal.web.formats import duration, language_name, plural
+from zeal.web.calendar import calendar, calendar_start
+from zeal.web.formats import flame_state, language_name, plural
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, sign_in_url
 
 router = APIRouter()
 
-CALENDAR_WEEKS = 20
 RECENT_BADGES = 6
 PRACTICE_TYPES = {
     PracticeType.EXERCISE: "Exercises",
@@ -44,53 +44,32 @@ OUTCOMES = {
 
 
 @dataclass(frozen=True)
-class CalendarDay:
-    day: date
-    level: int  # 0 (none) to 4
-    label: str
+class Hero:
+    """The learner's best current streak, shown big, with the time left in their own day."""
+
+    streak: StreakView
+    state: str  # lit, at-risk or out (see flame_state)
+    day_ends_at: datetime  # the instant the learner's today ends, in UTC
+    seconds_left: float
+    also_at_risk: list[str]  # other languages whose streak today's practice would keep
 
 
-def _level(row_seconds: int, events: int) -> int:
-    score = row_seconds // 60 + events
-    return next(level for level, floor in ((4, 45), (3, 20), (2, 8), (1, 0)) if score >= floor)
+def hero(streaks: list[StreakView], me: User, now: datetime, today: date) -> Hero | None:
+    if not streaks:
+        return None
+    best = streaks[0]  # longest first
+    ends = local_midnight(me, today + timedelta(days=1))
+    others = [v.language for v in streaks[1:] if flame_state(v) == "at-risk"]
+    return Hero(best, flame_state(best), ends, (ends - now).total_seconds(), others)
 
 
-def calendar_start(today: date) -> date:
-    """The Monday the calendar starts on: CALENDAR_WEEKS weeks up to today's."""
-    return today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
-
-
-def calendar(rows: list[PracticeDay], today: date) -> list[list[CalendarDay | None]]:
-    """Weeks (Monday first) up to today, each day shaded by how much was practised."""
-    totals: dict[date, list[int]] = {}
-    for row in rows:
-        total = totals.setdefault(row.day, [0, 0, 0])
-        total[0] += row.practice_seconds
-        total[1] += row.events
-        total[2] += 1
-    first = calendar_start(today)
-    weeks: list[list[CalendarDay | None]] = []
-    for week in range(CALENDAR_WEEKS):
-        days: list[CalendarDay | None] = []
-        for weekday in range(7):
-            current = first + timedelta(weeks=week, days=weekday)
-            if current > today:
-                days.append(None)
-                continue
-            seconds, events, languages = totals.get(current, (0, 0, 0))
-            if events == 0:
-                days.append(CalendarDay(current, 0, f"{current:%a %d %b}: no practice"))
-                continue
-            label = f"{current:%a %d %b}: {plural(events, 'event')}"
-            label += f", {duration(seconds)}" if seconds else ""
-            label += f" in {plural(languages, 'language')}" if languages > 1 else ""
-            days.append(CalendarDay(current, _level(seconds, events), label))
-        weeks.append(days)
-    return weeks
+def by_recent_practice(streaks: list[StreakView]) -> list[StreakView]:
+    """The learner's languages, the one practised most recently first."""
+    return sorted(streaks, key=lambda v: v.last_practice_date or date.min, reverse=True)
 
 
 def _language_choices(streaks: list[StreakView]) -> list[tuple[str, str]]:
-    mine = [(view.language, language_name(view.language)) for view in streaks]
+    mine = [(view.language, language_name(view.language)) for view in by_recent_practice(streaks)]
     others = sorted(
         ((code, name) for code, name in LANGUAGES.items() if code not in dict(mine)),
         key=lambda pair: pair[1],
@@ -106,7 +85,7 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
     _, _, rows = reading.list_practice_days(web.session, me, today, ledger)
     practised = len({row.day for row in rows if row.counts_for_streak})
     values = form.get("values") or {
-        "language": streaks[0].language if streaks else "",
+        "language": by_recent_practice(streaks)[0].language if streaks else "",
         "type": PracticeType.EXERCISE.value,
         "minutes": "5",
         "outcome": Outcome.CORRECT.value,
@@ -116,8 +95,9 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         status_code,
         today=today,
         streaks=streaks,
+        hero=hero(streaks, me, web.ctx.clock.now(), today),
         goal=goals.progress(web.session, me.id, today, web.ctx.settings.daily_goal_default),
-        weeks=calendar(rows, today),
+        calendar=calendar(rows, today),
         days_practised=practised,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
         languages=_language_choices(streaks),
@@ -145,8 +125,14 @@ def _practice_values(form: Form) -> dict[str, str]:
 def _event(values: dict[str, str], key: str) -> dict[str, Any]:
     minutes = values["minutes"]
     # isascii: "²" is a digit to str.isdigit() but not to int().
+    if minutes.startswith("-") and minutes[1:].isascii() and minutes[1:].isdigit():
+        raise forms.FormInvalid({"minutes": "Minutes cannot be negative: how long was it?"})
     if minutes and not (minutes.isascii() and minutes.isdigit()):
         raise forms.FormInvalid({"minutes": "Minutes are a whole number, like 5."})
+    if minutes and int(minutes[:9]) == 0:
+        raise forms.FormInvalid(
+            {"minutes": "Enter at least 1 minute, or leave it empty if you did not time it."}
+        )
     if minutes and (len(minutes) > 9 or int(minutes) * 60 > MAX_EVENT_SECONDS):
         # Said in minutes: the schema's own limit is in seconds, a unit this form never shows.
         # (The length first: int() refuses strings of more than 4300 digits.)

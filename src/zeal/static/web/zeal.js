@@ -14,6 +14,36 @@
     if (note) note.hidden = !ignores;
   }, true);
 
+  // The practice form: "Exercise result" only for exercises.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select || select.id !== "type" || !select.form) return;
+    select.form.querySelectorAll("[data-shown-for]").forEach(function (field) {
+      field.hidden = field.getAttribute("data-shown-for") !== select.value;
+    });
+  });
+
+  // The home page's hero: the time left until the learner's midnight, to the minute.
+  function timeLeft(seconds) {
+    if (seconds < 60) return "under a minute";
+    var minutes = Math.floor(seconds / 60), hours = Math.floor(minutes / 60);
+    minutes = minutes % 60;
+    if (hours === 0) return minutes + " min";
+    return minutes ? hours + " h " + minutes + " min" : hours + " h";
+  }
+
+  // Counted from what the server said when the page loaded, not from this device's clock,
+  // which may be wrong.
+  var loadedAt = window.performance ? performance.now() : 0;
+
+  function countDown() {
+    var elapsed = (performance.now() - loadedAt) / 1000;
+    document.querySelectorAll("time[data-seconds-left]").forEach(function (time) {
+      var left = Number(time.getAttribute("data-seconds-left")) - elapsed;
+      if (left > 0) time.textContent = timeLeft(left);
+    });
+  }
+
   // Ask before actions that cannot be undone (forms with data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -58,6 +88,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("time[data-seconds-left]")) window.setInterval(countDown, 30000);
     // Sign-up: fill in the browser's time zone, so the learner's day ends at their midnight.
     document.querySelectorAll("input[data-detect-timezone]").forEach(function (input) {
       if (!input.value && window.Intl) {
