@@ -34,6 +34,24 @@ def rows(html: str) -> list[Row]:
     return found
 
 
+def podium(html: str) -> list[tuple[str, str, str]]:
+    """The podium's steps left to right, as (rank, learner, value)."""
+    found = re.search(r'<ol class="podium[^"]*"[^>]*>(.*?)</ol>', html, re.DOTALL)
+    if found is None:
+        return []
+    steps = re.findall(
+        r'data-rank="(\d+)">.*?<span class="step-name">(.*?)</span>\s*'
+        r'<span class="step-value">(.*?)</span>',
+        found.group(1),
+        re.DOTALL,
+    )
+    return [(rank, text_of(name), text_of(value)) for rank, name, value in steps]
+
+
+def bar_shares(html: str) -> list[str]:
+    return re.findall(r'<svg class="bar"[^>]*data-share="([0-9.]+)"', html)
+
+
 def heading(html: str) -> str:
     match = re.search(r'<h2 id="board-title">(.*?)</h2>', html, re.DOTALL)
     assert match is not None
@@ -139,6 +157,42 @@ class TestFriendsBoard:
         assert response.status_code == 422
         assert response.headers["content-type"].startswith("text/html")
         assert title_of(response.text) == "That link or form is not valid"
+
+
+class TestPodiumAndBars:
+    def test_the_top_three_stand_on_a_podium_second_first_third(
+        self, client: TestClient, anna: Learner, bob: Learner, signed_in: SignedIn
+    ) -> None:
+        befriend(client, anna[1], bob[1], "bob")
+        for name, count in (("cleo", 3), ("dan", 1)):
+            friend = signed_up(client, username=name, display_name=name.title())
+            befriend(client, anna[1], friend[1], name)
+            exercises(client, friend[1], count)
+        exercises(client, bob[1], 5)
+        exercises(client, anna[1], 2)
+
+        page = signed_in("anna").page("/boards")
+
+        assert podium(page) == [("2", "Cleo", "3"), ("1", "Bob", "5"), ("3", "Anna K", "2")]
+        assert 'class="step step-3 is-self"' in page
+        # Every row's bar is its value beside the first's: 5, 3, 2, 1.
+        assert bar_shares(page) == ["1.000", "0.600", "0.400", "0.200"]
+        assert [row[1] for row in rows(page)] == ["Bob", "Cleo", "Anna K You", "Dan"]
+
+    def test_nobody_stands_on_the_podium_for_nothing(
+        self, client: TestClient, anna: Learner, bob: Learner, signed_in: SignedIn
+    ) -> None:
+        befriend(client, anna[1], bob[1], "bob")
+        exercises(client, bob[1], 2)
+
+        page = signed_in("anna").page("/boards")
+
+        assert podium(page) == [("1", "Bob", "2")]
+        assert bar_shares(page) == ["1.000", "0.000"]
+        quiet = signed_in("anna").page("/boards?period=last-week")
+        assert podium(quiet) == []
+        assert bar_shares(quiet) == []
+        assert rows(quiet) == [("1", "Anna K You", "0", True)]
 
 
 class TestClassBoard:
