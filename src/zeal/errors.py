@@ -49,3 +49,10 @@ class Invalid(ZealError):
     status = 422
     code = "validation_error"
     title = "Invalid request"
+
+
+class CursorInvalid(Invalid):
+    """A list's cursor that Zeal did not give out (cursors are opaque: clients pass them back)."""
+
+    code = "cursor_invalid"
+    title = "Invalid cursor"

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
-from zeal.errors import Invalid
+from zeal.errors import CursorInvalid
 
 # Row ids as clients may send them: what every backend's INTEGER column can hold.
 MAX_ID = 2**31 - 1
@@ -50,11 +50,6 @@ def answer(
 
 
 # ---- cursors ---------------------------------------------------------------------------------
-
-
-class CursorInvalid(Invalid):
-    code = "cursor_invalid"
-    title = "Invalid cursor"
 
 
 def encode_cursor(position: str) -> str:

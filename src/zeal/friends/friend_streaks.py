@@ -249,6 +249,24 @@ class FriendStreakView:
     max_friend_streak_date: date | None
 
 
+def _to_ask(
+    friendships: Sequence["StoredFriendStreak"], todays: dict[int, date]
+) -> set[tuple[int, date]]:
+    """Who must be asked whether they practised on the day after their last shared day: the
+    friend whose today is past it while the other's is not. When both are past it, one of
+    them did not practise on it (else it would be a shared day, and the stored streak, which
+    always agrees with the ledgers, would end on it): the streak shows 0 without asking."""
+    asked = set()
+    for f in friendships:
+        if not (f.friend_streak and f.streak_last_day):
+            continue
+        following = f.streak_last_day + ONE_DAY
+        late = [uid for uid in (f.user_low_id, f.user_high_id) if todays[uid] > following]
+        if len(late) == 1:
+            asked.add((late[0], following))
+    return asked
+
+
 class StoredFriendStreak(Protocol):
     """A friendship, or a row of its columns: the pair and the streak stored on it."""
 
@@ -271,10 +289,9 @@ class StoredFriendStreak(Protocol):
 def friend_streak_views(
     session: Session, friendships: Sequence[StoredFriendStreak], todays: dict[int, date]
 ) -> dict[int, FriendStreakView]:
-    """The friend streak each friendship shows now (by friendship id), in one query."""
-    following = {f.streak_last_day + ONE_DAY for f in friendships if f.streak_last_day}
-    members = {uid for f in friendships for uid in (f.user_low_id, f.user_high_id)}
-    practised = practised_on(session, members, following)
+    """The friend streak each friendship shows now (by friendship id), in at most one query."""
+    asked = _to_ask(friendships, todays)
+    practised = practised_on(session, {u for u, _ in asked}, {d for _, d in asked}) & asked
     views = {}
     for f in friendships:
         after = f.streak_last_day + ONE_DAY if f.streak_last_day else None

@@ -2,16 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, Select, Table, bindparam, func, select
+from sqlalchemy import Integer, Table, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.clock import local_date, todays
+from zeal.clock import dates_by_zone, local_date, todays
 from zeal.context import Context
+from zeal.db import among
+from zeal.errors import CursorInvalid
 from zeal.friends import errors, friend_streaks
 from zeal.friends.friend_streaks import FriendStreakView
 from zeal.friends.models import Friendship, pair_key
@@ -79,9 +80,8 @@ class FriendProfile:
     avatar_background_color: str
 
 
-@dataclass(frozen=True)
-class FriendshipRow:
-    """What a list of friends reads of each friendship."""
+class FriendshipRow(NamedTuple):
+    """What a list of friends reads of each friendship (a tuple: hundreds are made at once)."""
 
     id: int
     user_low_id: int
@@ -109,7 +109,8 @@ MAX_FRIENDS_PAGE = 200
 @dataclass(frozen=True)
 class FriendsPage:
     friends: list[Friend]
-    # Where the next page starts (the last friend's sort key), or None on the last page.
+    # Where the next page starts (the last friend's position, see `_position`), or None on
+    # the last page.
     next_after: str | None
 
 
@@ -128,61 +129,118 @@ def count_friends(session: Session, user_id: int) -> int:
 
 
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
-    """All the learner's friends with their friend streaks: two queries, whatever the count."""
-    return _friends(session, ctx, user, after=None, limit=None)
+    """All the learner's friends with their friend streaks, in page order."""
+    return _friends(session, ctx, user, _in_order(session, ctx, user))
 
 
 def friends_page(
     session: Session, ctx: Context, user: User, *, after: str | None, limit: int = FRIENDS_PAGE
 ) -> FriendsPage:
-    """One page of friends in name order, starting after the sort key `after`."""
-    friends = _friends(session, ctx, user, after=after, limit=limit + 1)
-    more = len(friends) > limit
-    friends = friends[:limit]
-    return FriendsPage(friends, friends[-1].user.username_key if more else None)
+    """One page of friends, the longest friend streak now first, then by username; `after`
+    is the position of the last friend of the page before.
+
+    The friend streak shown depends on each friend's own today, which SQL cannot tell on
+    every database: every friendship's few columns are read and put in order here, and only
+    the page's friends are read in full."""
+    order = _in_order(session, ctx, user)
+    start = _start(order, after) if after is not None else 0
+    chosen = order[start : start + limit]
+    more = start + limit < len(order)
+    return FriendsPage(
+        _friends(session, ctx, user, chosen), _position(chosen[-1]) if more else None
+    )
 
 
-def _friends(
-    session: Session, ctx: Context, user: User, *, after: str | None, limit: int | None
-) -> list[Friend]:
-    params = {"me": user.id, "after": after, "limit": limit}
-    rows = session.execute(_friends_query(after is not None, limit is not None), params).all()
-    pairs = [(_profile(row), _friendship(row)) for row in rows]
-    days = todays([user, *(friend for friend, _ in pairs)], ctx.clock.now())
-    views = friend_streaks.friend_streak_views(session, [f for _, f in pairs], days)
-    return [Friend(friend, f, views[f.id]) for friend, f in pairs]
+class _Listed(NamedTuple):
+    """A friendship as the order reads it (a tuple: hundreds are read at once), with the
+    friend's id, time zone and username; what `friend_streak_views` needs, and no more."""
+
+    id: int
+    user_low_id: int
+    user_high_id: int
+    friend_streak: int
+    streak_last_day: date | None
+    max_friend_streak: int
+    max_friend_streak_date: date | None
+    friend_id: int
+    timezone: str
+    username_key: str
+
+
+# A friendship and the friend streak it shows now.
+_Placed = tuple[_Listed, FriendStreakView]
+
+
+def _key(placed: _Placed) -> tuple[int, str]:
+    """The longest friend streak shown now first, then the username."""
+    listed, view = placed
+    return -view.friend_streak, listed.username_key
+
+
+def _in_order(session: Session, ctx: Context, user: User) -> list[_Placed]:
+    listed = [_Listed._make(row) for row in session.execute(_ORDER_QUERY, {"me": user.id})]
+    zones = dates_by_zone({user.timezone, *(f.timezone for f in listed)}, ctx.clock.now())
+    days = {f.friend_id: zones[f.timezone] for f in listed}
+    days[user.id] = zones[user.timezone]
+    views = friend_streaks.friend_streak_views(session, listed, days)
+    return sorted(((f, views[f.id]) for f in listed), key=_key)
+
+
+def _position(placed: _Placed) -> str:
+    listed, view = placed
+    return f"{view.friend_streak}/{listed.username_key}"
+
+
+def _start(order: list[_Placed], after: str) -> int:
+    """The index of the first friend placed after the position `after`."""
+    streak, _, username_key = after.partition("/")
+    if not (streak.isascii() and streak.isdigit() and username_key):
+        raise CursorInvalid("This cursor is not one Zeal gave out: start from the first page.")
+    key = (-int(streak), username_key)
+    return next((i for i, placed in enumerate(order) if _key(placed) > key), len(order))
+
+
+def _friends(session: Session, ctx: Context, user: User, chosen: list[_Placed]) -> list[Friend]:
+    """The page's friends in full: their profiles, and when each friendship began."""
+    ids = [listed.id for listed, _ in chosen]
+    found = session.execute(_PAGE_QUERY, {"me": user.id, "ids": ids}).all() if ids else []
+    read = {row[-1]: row for row in found}  # by friendship id, the last column
+    return [Friend(_profile(read[f.id]), _friendship(f, read[f.id]), view) for f, view in chosen]
 
 
 def _profile(row: Any) -> FriendProfile:
-    return FriendProfile(*row[: len(_PROFILE)])  # the query's columns, in this order
+    return FriendProfile(*row[: len(_PROFILE)])
 
 
-def _friendship(row: Any) -> FriendshipRow:
-    return FriendshipRow(*row[len(_PROFILE) :])
+def _friendship(listed: _Listed, row: Any) -> FriendshipRow:
+    began = row[len(_PROFILE)]
+    return FriendshipRow(
+        *(
+            began if name == "created_at" else getattr(listed, name)
+            for name in FriendshipRow._fields
+        )
+    )
 
 
 _USER = cast(Table, User.__table__)
 _PROFILE = tuple(FriendProfile.__dataclass_fields__)
-_FRIENDSHIP_ROW = tuple(FriendshipRow.__dataclass_fields__)
-
-
-@cache
-def _friends_query(after: bool, paged: bool) -> Select[Any]:
-    """Built once per shape (building it cost as much as running it); plain columns, since
-    ORM objects for a page of friends cost more than the rest of the page."""
-    me = bindparam("me", type_=Integer)
-    query = (
-        select(
-            *(_USER.c[name] for name in _PROFILE),
-            *(_FRIENDSHIP.c[name] for name in _FRIENDSHIP_ROW),
-        )
-        .join(_USER, _USER.c.id == Friendship.other_side(me))
-        .where(Friendship.of_learner(me), _FRIENDSHIP.c.active_pair.is_not(None))
-        .order_by(_USER.c.username_key)
+# Plain columns, built once: ORM objects for hundreds of friends cost more than the page.
+_ME = bindparam("me", type_=Integer)
+_ORDER_QUERY = (
+    select(
+        *(_FRIENDSHIP.c[name] for name in _Listed._fields[:7]),
+        _USER.c.id,
+        _USER.c.timezone,
+        _USER.c.username_key,
     )
-    if after:
-        query = query.where(_USER.c.username_key > bindparam("after"))
-    return query.limit(bindparam("limit", type_=Integer)) if paged else query
+    .join(_USER, _USER.c.id == Friendship.other_side(_ME))
+    .where(Friendship.of_learner(_ME), _FRIENDSHIP.c.active_pair.is_not(None))
+)
+_PAGE_QUERY = (
+    select(*(_USER.c[name] for name in _PROFILE), _FRIENDSHIP.c.created_at, _FRIENDSHIP.c.id)
+    .join(_USER, _USER.c.id == Friendship.other_side(_ME))
+    .where(among(_FRIENDSHIP.c.id, "ids"))
+)
 
 
 def friend_streak_with(

@@ -112,7 +112,9 @@ class FriendRead(Schema):
 
 
 class FriendList(Schema):
-    friends: list[FriendRead] = Field(description="In name order; one page of them.")
+    friends: list[FriendRead] = Field(
+        description="The longest friend streak now first, then by username; one page of them."
+    )
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page."
     )

@@ -5,8 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from zeal.deps import ContextDep, PlatformKey, SessionDep
+from zeal.errors import CursorInvalid
 from zeal.problems import refusals
-from zeal.schemas import CursorInvalid, CursorQuery, IdPath, answer, decode_cursor
+from zeal.schemas import CursorQuery, IdPath, answer, decode_cursor
 from zeal.webhooks import service
 from zeal.webhooks.schemas import (
     DeliveryPage,
