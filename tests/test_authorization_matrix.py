@@ -213,6 +213,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: SIGN_IN, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/badges/seen"):
         {ANON: SIGN_IN, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: SIGN_IN, REV: SIGN_IN},
+    ("POST", "/celebrations/seen"):
+        {ANON: SIGN_IN, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: SIGN_IN, REV: SIGN_IN},
     ("GET", "/profile"):
         {ANON: SIGN_IN, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/profile"):

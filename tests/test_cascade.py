@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, or_, select
 import zeal.models as models
 from tests.factories import limits_for, make_friends, make_learner, practise
 from zeal.accounts.devices import remember_device
+from zeal.celebrations import service as celebrations
 from zeal.context import Context
 from zeal.db import Database
 from zeal.use_cases import friendships as friendships_use_case
@@ -30,12 +31,14 @@ def test_every_row_of_a_deleted_learner_goes(db: Database, ctx: Context) -> None
             username=friend.username,
         )
         remember_device(session, ctx, leaving.id, None)
+        celebrations.on_practice(session, ctx, leaving.id, streak=("es", 7), badge_ids=[])
     with db.transaction() as session:
         session.execute(delete(models.User).where(models.User.id == leaving.id))
 
     owned = {
         models.SessionToken: [models.SessionToken.user_id],
         models.KnownDevice: [models.KnownDevice.user_id],
+        models.Celebration: [models.Celebration.user_id],
         models.PracticeEvent: [models.PracticeEvent.user_id],
         models.PracticeDay: [models.PracticeDay.user_id],
         models.PracticeTotal: [models.PracticeTotal.user_id],

@@ -24,6 +24,7 @@ LAYERS = [
     "friends",
     "cohorts",
     "badges",
+    "celebrations",
     "leaderboards",
     "use_cases",
     "data_rights",

@@ -2,6 +2,7 @@
 
 from zeal.accounts.models import ApiKey, KnownDevice, SessionToken, User
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
+from zeal.celebrations.models import Celebration
 from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.limits.models import LimitCounter
@@ -12,6 +13,7 @@ __all__ = [
     "ApiKey",
     "Badge",
     "Block",
+    "Celebration",
     "Cohort",
     "CohortMember",
     "FriendRequest",

@@ -97,7 +97,9 @@ class Browsers:
         self.server = server
         self.contexts: list[BrowserContext] = []
 
-    def open(self, *, timezone: str = "Europe/Copenhagen", phone: bool = False) -> Page:
+    def open(
+        self, *, timezone: str = "Europe/Copenhagen", phone: bool = False, less_motion: bool = False
+    ) -> Page:
         viewport = {"width": 390, "height": 844} if phone else {"width": 1200, "height": 900}
         context = self.browser.new_context(
             base_url=self.server.url,
@@ -105,6 +107,7 @@ class Browsers:
             viewport=viewport,  # type: ignore[arg-type]
             is_mobile=phone,
             has_touch=phone,
+            reduced_motion="reduce" if less_motion else "no-preference",
         )
         context.set_default_timeout(10_000)
         self.contexts.append(context)

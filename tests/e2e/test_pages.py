@@ -101,6 +101,9 @@ def test_a_new_badge_is_marked_new_and_then_cleared(browsers: Browsers) -> None:
     log_practice(page, language="German", what="Learned a word")
     expect(page.locator(".flash")).to_contain_text("New badge: First Word!")
     expect(page.locator("#badge-count")).to_have_text("1 new")
+    celebration = page.get_by_role("dialog", name="Well done!")
+    expect(celebration).to_contain_text("New badge: First Word")
+    celebration.get_by_role("button", name="Keep going").click()
 
     nav(page, "Badges")
     card = page.locator("#metric-learned_words")

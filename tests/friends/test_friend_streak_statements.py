@@ -21,7 +21,9 @@ from zeal.friends.models import Friendship
 # friend streaks (lock and extend, with a read first on MariaDB; a late event adds its few
 # ledger reads and one batched write), badge values and awards, the event. What matters is
 # that it does not grow with the number of friends. SQLite counts its BEGIN IMMEDIATE too.
-FIRST_DAY_STATEMENTS = {"postgresql": 11, "mariadb": 12, "sqlite": 12}
+# Today's event here earns a badge (a 3-day streak), so it also keeps its celebration: one
+# INSERT that only an event earning something pays.
+FIRST_DAY_STATEMENTS = {"postgresql": 12, "mariadb": 13, "sqlite": 13}
 LATE_DAY_STATEMENTS = {"postgresql": 16, "mariadb": 16, "sqlite": 17}
 
 

@@ -80,6 +80,15 @@ class BadgeExport(Schema):
     seen_at: datetime | None
 
 
+class CelebrationExport(Schema):
+    kind: str = Field(description="'streak' (a milestone) or 'badge'.")
+    language: str | None
+    days: int | None
+    badge: str | None = Field(description="The badge's name, for a badge.")
+    created_at: datetime
+    shown_at: datetime | None
+
+
 class ClassExport(Schema):
     class_id: int
     name: str
@@ -104,6 +113,7 @@ class LearnerExport(Schema):
     blocks: list[BlockExport]
     metrics: list[MetricExport]
     badges: list[BadgeExport]
+    celebrations: list[CelebrationExport]
     classes: list[ClassExport]
 
     @classmethod
@@ -127,6 +137,9 @@ class LearnerExport(Schema):
             badges=[
                 _read(BadgeExport, row, metric=code, level=badge.level, name=badge.name)
                 for row, badge, code in data.badges
+            ],
+            celebrations=[
+                _read(CelebrationExport, row, badge=name) for row, name in data.celebrations
             ],
             classes=[
                 _read(ClassExport, row, class_id=cohort.id, name=cohort.name)

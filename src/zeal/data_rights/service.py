@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from zeal.accounts.models import DailyGoal, KnownDevice, SessionToken, User
 from zeal.badges import service as badges_service
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
+from zeal.celebrations.models import Celebration
 from zeal.cohorts.models import Cohort, CohortMember, Role
 from zeal.context import Context
 from zeal.data_rights import errors
@@ -35,6 +36,7 @@ class LearnerData:
     blocked_usernames: list[tuple[Block, str]]
     metrics: list[tuple[UserMetric, str]]
     badges: list[tuple[UserBadge, Badge, str]]
+    celebrations: list[tuple[Celebration, str | None]]
     classes: list[tuple[CohortMember, Cohort]]
 
 
@@ -108,6 +110,13 @@ def _achievements(session: Session, mine: int) -> dict[str, list[Any]]:
             .join(Metric, Metric.id == Badge.metric_id)
             .where(UserBadge.user_id == mine)
             .order_by(UserBadge.achieved_at, UserBadge.id),
+        ),
+        "celebrations": _rows(
+            session,
+            select(Celebration, Badge.name)
+            .outerjoin(Badge, Badge.id == Celebration.badge_id)
+            .where(Celebration.user_id == mine)
+            .order_by(Celebration.id),
         ),
     }
 

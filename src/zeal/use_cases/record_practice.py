@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from zeal.badges import service as badges_service
 from zeal.badges.service import AwardedBadge
+from zeal.celebrations import service as celebrations
 from zeal.context import Context
 from zeal.friends import friend_streaks
 from zeal.practice import goals, recording
@@ -48,12 +49,24 @@ def record_practice(
         friend_streaks.on_new_practice_day(session, booking.user.id, booking.day)
     new_badges = badges_service.on_practice(session, ctx, booking)
     new_badges += _goal_met(session, ctx, booking)
+    _celebrate(session, ctx, booking, new_badges)
     xp = {"earned": booking.amounts["xp"], "today": booking.xp_today}
     result = _result_to_json(booking.streak, new_badges, xp)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
     return RecordedPractice(
         event, booking.streak, new_badges, False, booking.amounts["xp"], booking.xp_today
     )
+
+
+def _celebrate(
+    session: Session, ctx: Context, booking: Booking, new_badges: list[AwardedBadge]
+) -> None:
+    """A streak is celebrated when today's first counting practice brings it to a milestone
+    (a late event that fills a gap is not: the day it celebrates has passed)."""
+    grew_today = booking.new_streak_day and booking.day == booking.today
+    streak = (booking.streak.language, booking.streak.daily_streak) if grew_today else None
+    badge_ids = [badge.badge_id for badge in new_badges]
+    celebrations.on_practice(session, ctx, booking.user.id, streak=streak, badge_ids=badge_ids)
 
 
 def _goal_met(session: Session, ctx: Context, booking: Booking) -> list[AwardedBadge]:

@@ -18,6 +18,7 @@ from zeal.accounts.errors import InvalidToken
 from zeal.accounts.models import User
 from zeal.accounts.service import SignedInSession
 from zeal.badges import service as badges_service
+from zeal.celebrations import service as celebrations
 from zeal.context import Context
 from zeal.db import writes
 from zeal.deps import ContextDep, SessionDep, limits_of
@@ -75,12 +76,13 @@ class Web:
             cookies.clear_flash(response)
         return response
 
-    def _header_counts(self) -> dict[str, int]:
+    def _header_counts(self) -> dict[str, Any]:
         if self.user is None:
             return {}
         return {
             "unseen_badges": badges_service.unseen_count(self.session, self.user.id),
             "pending_requests": friend_requests.count_received(self.session, self.user),
+            "celebrations": celebrations.waiting(self.session, self.user.id),
         }
 
     def redirect(

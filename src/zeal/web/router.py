@@ -2,9 +2,29 @@
 
 from fastapi import APIRouter, Depends
 
-from zeal.web import accounts, badges, boards, class_progress, classes, friends, home, profile
+from zeal.web import (
+    accounts,
+    badges,
+    boards,
+    celebrations,
+    class_progress,
+    classes,
+    friends,
+    home,
+    profile,
+)
 from zeal.web.cookies import verify_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
-for pages in (accounts, home, friends, badges, boards, profile, classes, class_progress):
+for pages in (
+    accounts,
+    home,
+    friends,
+    badges,
+    boards,
+    profile,
+    classes,
+    class_progress,
+    celebrations,
+):
     router.include_router(pages.router)

@@ -44,6 +44,25 @@
     });
   }
 
+  // A celebration shows once: tell Zeal as soon as it is on screen; its button then only
+  // closes it. Without this script the button posts the same form.
+  function celebrate() {
+    var form = document.querySelector(".celebration form.celebration-seen");
+    if (!form || !window.fetch) return;
+    var marked = false;
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: {"X-Requested-With": "fetch"},
+      credentials: "same-origin"
+    }).then(function (answer) { marked = answer.ok; });
+    form.addEventListener("submit", function (event) {
+      if (!marked) return;
+      event.preventDefault();
+      form.closest(".celebration").remove();
+    });
+  }
+
   // Ask before actions that cannot be undone (forms with data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -89,6 +108,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector("time[data-seconds-left]")) window.setInterval(countDown, 30000);
+    celebrate();
     // Sign-up: fill in the browser's time zone, so the learner's day ends at their midnight.
     document.querySelectorAll("input[data-detect-timezone]").forEach(function (input) {
       if (!input.value && window.Intl) {
