@@ -100,7 +100,7 @@ class Browsers:
     def open(
         self, *, timezone: str = "Europe/Copenhagen", phone: bool = False, less_motion: bool = False
     ) -> Page:
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1200, "height": 900}
+        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
         context = self.browser.new_context(
             base_url=self.server.url,
             timezone_id=timezone,
