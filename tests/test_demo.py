@@ -42,6 +42,13 @@ def test_friends_are_mid_streak_with_friend_streaks_of_different_lengths(
     assert max(alive) >= 20
 
 
+def test_the_first_page_celebrates_nothing_from_the_loaded_history(world: TestClient) -> None:
+    browser = Browser(world).signed_in("ana", demo.PASSWORD)
+    home = browser.page("/")
+    assert 'class="celebration"' not in home
+    assert "Recent badges" in home and 'class="badge-strip"' in home  # there was plenty
+
+
 def test_the_class_has_a_student_who_lapsed(world: TestClient) -> None:
     ana = signed_in(world, "ana")
     spanish = next(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.celebrations import service as celebrations
 from zeal.clock import Clock, FixedClock, SystemClock
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
@@ -124,6 +125,7 @@ def load(
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
         habit = _habit(user.username, rng)
         _practise(session, ctx, user, languages, habit, days=days, now=now, rng=rng)
+    celebrations.settle(session, ctx, [user.id for user in users])
     return DemoWorld(len(cast), api_key)
 
 

@@ -91,3 +91,15 @@ def mark_shown(session: Session, ctx: Context, user_id: int, ids: Sequence[int])
         .values(shown_at=ctx.clock.now()),
         {"ids": list(ids)},
     )
+
+
+def settle(session: Session, ctx: Context, user_ids: Sequence[int]) -> None:
+    """Mark every celebration of these learners shown: history loaded all at once (the demo
+    world) was celebrated when it happened, not on the first page anyone opens."""
+    if user_ids:
+        session.execute(
+            update(_CELEBRATION)
+            .where(among(_CELEBRATION.c.user_id, "ids"), _CELEBRATION.c.shown_at.is_(None))
+            .values(shown_at=ctx.clock.now()),
+            {"ids": list(user_ids)},
+        )
