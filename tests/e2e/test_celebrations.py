@@ -49,7 +49,10 @@ def test_a_seven_day_streak_is_celebrated_without_motion_when_asked(
 
     celebration = page.get_by_role("dialog", name="Well done!")
     expect(celebration).to_contain_text("7-day Italian streak!")
+    expect(celebration.get_by_role("button", name="Keep going")).to_be_focused()
     expect(page.locator(".confetti")).to_be_hidden()
     assert _animations(page, ".celebration-card") == "none"
     assert _animations(page, ".celebrated .flame") == "none"
     screenshot(page, "celebration-streak-phone")
+    page.keyboard.press("Escape")
+    expect(celebration).to_have_count(0)

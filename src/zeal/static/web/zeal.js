@@ -61,6 +61,12 @@
       event.preventDefault();
       form.closest(".celebration").remove();
     });
+    // Keyboard first: the button has the focus, and Escape closes the card as it does.
+    var button = form.querySelector("button");
+    if (button) button.focus();
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.contains(form)) form.requestSubmit();
+    });
   }
 
   // Ask before actions that cannot be undone (forms with data-confirm).
