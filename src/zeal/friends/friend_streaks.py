@@ -261,10 +261,34 @@ def _to_ask(
         if not (f.friend_streak and f.streak_last_day):
             continue
         following = f.streak_last_day + ONE_DAY
-        late = [uid for uid in (f.user_low_id, f.user_high_id) if todays[uid] > following]
-        if len(late) == 1:
-            asked.add((late[0], following))
+        low_late = todays[f.user_low_id] > following
+        if low_late != (todays[f.user_high_id] > following):
+            asked.add((f.user_low_id if low_late else f.user_high_id, following))
     return asked
+
+
+def _shown(
+    f: "StoredFriendStreak", todays: dict[int, date], practised: set[tuple[int, date]]
+) -> int:
+    """The friend streak `f` shows now. Until a friend's day after the last shared one has
+    passed it shows what is stored; once both friends' have, 0 (see `_to_ask`); in between,
+    for the few whose practice on that day was asked, the rule decides."""
+    if not (f.friend_streak and f.streak_last_day):
+        return 0
+    after = f.streak_last_day + ONE_DAY
+    a_today, b_today = todays[f.user_low_id], todays[f.user_high_id]
+    if a_today <= after and b_today <= after:
+        return f.friend_streak
+    if a_today > after and b_today > after:
+        return 0
+    return current_friend_streak(
+        f.friend_streak,
+        f.streak_last_day,
+        a_today=a_today,
+        b_today=b_today,
+        a_practised_next=(f.user_low_id, after) in practised,
+        b_practised_next=(f.user_high_id, after) in practised,
+    )
 
 
 class StoredFriendStreak(Protocol):
@@ -294,14 +318,6 @@ def friend_streak_views(
     practised = practised_on(session, {u for u, _ in asked}, {d for _, d in asked}) & asked
     views = {}
     for f in friendships:
-        after = f.streak_last_day + ONE_DAY if f.streak_last_day else None
-        current = current_friend_streak(
-            f.friend_streak,
-            f.streak_last_day,
-            a_today=todays[f.user_low_id],
-            b_today=todays[f.user_high_id],
-            a_practised_next=(f.user_low_id, after) in practised,
-            b_practised_next=(f.user_high_id, after) in practised,
-        )
+        current = _shown(f, todays, practised)
         views[f.id] = FriendStreakView(current, f.max_friend_streak, f.max_friend_streak_date)
     return views

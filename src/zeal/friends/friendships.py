@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, Table, bindparam, func, select
+from sqlalchemy import Integer, Table, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -236,9 +236,18 @@ _ORDER_QUERY = (
     .join(_USER, _USER.c.id == Friendship.other_side(_ME))
     .where(Friendship.of_learner(_ME), _FRIENDSHIP.c.active_pair.is_not(None))
 )
+# From the page's friendships by key to each friend by key (a join on `other_side`, a CASE,
+# would read every learner).
 _PAGE_QUERY = (
     select(*(_USER.c[name] for name in _PROFILE), _FRIENDSHIP.c.created_at, _FRIENDSHIP.c.id)
-    .join(_USER, _USER.c.id == Friendship.other_side(_ME))
+    .select_from(_FRIENDSHIP)
+    .join(
+        _USER,
+        and_(
+            or_(_USER.c.id == _FRIENDSHIP.c.user_low_id, _USER.c.id == _FRIENDSHIP.c.user_high_id),
+            _USER.c.id != _ME,
+        ),
+    )
     .where(among(_FRIENDSHIP.c.id, "ids"))
 )
 
