@@ -244,7 +244,10 @@ def upsert(
 
     if backend in ("mysql", "mariadb"):
         on_duplicate = filled(mysql.insert(table))
-        return cast(Insert, on_duplicate.on_duplicate_key_update(changes(on_duplicate.inserted)))
+        # As pairs: MariaDB assigns left to right, each seeing those before, and SQLAlchemy
+        # keeps the order only of pairs (a mapping comes out in the table's column order).
+        pairs = list(changes(on_duplicate.inserted).items())
+        return cast(Insert, on_duplicate.on_duplicate_key_update(pairs))
     dialect = postgresql if backend == "postgresql" else sqlite
     on_conflict = filled(dialect.insert(table))
     return cast(

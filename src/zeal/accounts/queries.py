@@ -1,5 +1,6 @@
 """Looking learners up; shared by every domain that needs a learner row."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts import tokens
 from zeal.accounts.models import KnownDevice, User
+from zeal.db import among
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -78,3 +80,21 @@ def lock_learner(session: Session, user_id: int) -> Learner | None:
     if row is None:
         return None
     return Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id)
+
+
+_LOCK_LEARNERS = (
+    select(_USER.c.id, _USER.c.timezone, _USER.c.daily_goal_xp, _USER.c.platform_id)
+    .where(among(_USER.c.id, "user_ids"))
+    .order_by(_USER.c.id)
+    .with_for_update()
+)
+
+
+def lock_learners(session: Session, user_ids: Iterable[int]) -> list[Learner]:
+    """`lock_learner` for many learners at once, those that exist; locked in id order, as
+    every caller locking several does, so two such callers never wait on each other."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    rows = session.execute(_LOCK_LEARNERS, {"user_ids": ids})
+    return [Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id) for row in rows]

@@ -6,7 +6,7 @@ locked, so values and awards are written once even when events arrive together; 
 (user, badge) constraint is the last word. Badges are never taken away.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import cache
@@ -30,11 +30,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.models import User
-from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, catalog
+from zeal.badges.catalog_cache import VERSION, Catalog, CatalogBadge, CatalogMetric, catalog
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
-from zeal.db import insert_new, upsert
+from zeal.db import among, insert_new, upsert
 from zeal.friends import friendships
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import UserLanguage
@@ -221,24 +221,125 @@ def on_practice(session: Session, ctx: Context, booking: Booking) -> list[Awarde
     """After a practice event was booked. Most events move one counter or nothing, and then
     cost nothing more: streak days and languages can only change when a language-day first
     counts (`new_streak_day`)."""
-    changes: dict[str, Change] = {}
-    for metric in METRICS.booked_counters():
-        amount = booking.amounts.get(str(metric.column), 0)
-        if amount:
-            changes[metric.code] = Change(add=amount)
+    changes = event_changes(booking.amounts, booking.local_hour)
     if booking.new_streak_day:
         languages = booking.streaks
         changes["streak_days"] = Change(set_to=_best_streak(languages, booking.today))
         if sum(1 for ul in languages if ul.last_practice_date is not None) >= 2:
             changes["multilingual"] = Change(set_to=1)
-    if booking.local_hour in NIGHT_OWL_HOURS:
-        changes["night_owl"] = Change(set_to=1)
     if not changes:
         return []
     # Webhooks hear of awards only when the learner's platform has some (read with the
     # event's standing): otherwise announcing costs not even a statement.
     listened = booking.attempt.standing.listened
     return apply_changes(session, ctx, booking.user.id, changes, announce=listened)
+
+
+def event_changes(amounts: Mapping[str, int], local_hour: int) -> dict[str, Change]:
+    """What any practice event moves: the counters it adds to, and night owl by its hour on
+    the learner's clock."""
+    changes: dict[str, Change] = {}
+    for metric in METRICS.booked_counters():
+        amount = amounts.get(str(metric.column), 0)
+        if amount:
+            changes[metric.code] = Change(add=amount)
+    if local_hour in NIGHT_OWL_HOURS:
+        changes["night_owl"] = Change(set_to=1)
+    return changes
+
+
+# ---- many learners' events at once (a batch's everyday events) -------------------------------
+
+
+@dataclass(frozen=True)
+class Values:
+    """Learners' kept metric values (by learner, then metric code), with the catalog."""
+
+    catalog: Catalog
+    by_code: dict[str, CatalogMetric]
+    of: dict[int, dict[str, int]]
+
+    def add(self, user_id: int, added: Mapping[str, int]) -> None:
+        """Count amounts in (as the caller will write them), for the learner's next move."""
+        mine = self.of[user_id]
+        for code, amount in added.items():
+            mine[code] = mine.get(code, 0) + amount
+
+
+def values_of(session: Session, user_ids: Iterable[int]) -> Values:
+    """The learners' kept values of every metric that has badges: two statements."""
+    known = catalog(session, session.execute(select(VERSION)).scalar())
+    of: dict[int, dict[str, int]] = {user_id: {} for user_id in user_ids}
+    rows = session.execute(_VALUES, {"user_ids": list(of)}).all() if of else []
+    for user_id, metric_id, value in rows:
+        metric = known.metric_by_id.get(metric_id)
+        if metric is not None:
+            of[user_id][metric.code] = value
+    return Values(known, {metric.code: metric for metric in known.metrics}, of)
+
+
+_VALUES = select(_USER_METRIC.c.user_id, _USER_METRIC.c.metric_id, _USER_METRIC.c.value).where(
+    among(_USER_METRIC.c.user_id, "user_ids")
+)
+
+
+def quiet_move(values: Values, user_id: int, changes: dict[str, Change]) -> dict[str, int] | None:
+    """The amounts `changes` adds to the learner's kept counters, when that is all it does:
+    no badge reached and no gauge set to a new value. None otherwise: the event must then go
+    through `apply_changes`, which awards and announces."""
+    mine = values.of[user_id]
+    added: dict[str, int] = {}
+    for code, change in changes.items():
+        metric = values.by_code.get(code)
+        if metric is None:
+            continue  # no badges: not kept
+        old = mine.get(code)
+        if change.set_to is not None:
+            if old != change.set_to:
+                return None
+            continue
+        new = (old or 0) + change.add
+        if any((old or 0) < badge.threshold <= new for badge in metric.badges):
+            return None
+        added[code] = change.add
+    return added
+
+
+def add_quietly(
+    session: Session, ctx: Context, values: Values, added: Mapping[tuple[int, str], int]
+) -> None:
+    """Add amounts `quiet_move` cleared to the learners' counters (by learner and metric
+    code): one upsert run for each, as one executemany."""
+    if not added:
+        return
+    now = ctx.clock.now()
+    rows = [
+        {"user_id": user_id, "metric_id": values.by_code[code].id, "value": amount, "now": now}
+        for (user_id, code), amount in added.items()
+    ]
+    session.execute(_add_to_counters(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _add_to_counters(backend: str) -> Insert:
+    row = _USER_METRIC.c
+    return upsert(
+        backend,
+        _USER_METRIC,
+        {
+            "user_id": bindparam("user_id"),
+            "metric_id": bindparam("metric_id"),
+            "value": bindparam("value"),
+            "updated_at": bindparam("now"),
+        },
+        ["user_id", "metric_id"],
+        # The value before first: MariaDB assigns in order, each seeing those before.
+        lambda proposed: {
+            "previous_value": row.value,
+            "value": row.value + proposed.value,
+            "updated_at": proposed.updated_at,
+        },
+    )
 
 
 def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:

@@ -137,9 +137,9 @@ def record_batch(
     """Up to 1,000 practice events for the platform's learners, to backfill history or catch
     up after an outage: each item gets its own result, in order (201 recorded, 200 replayed,
     or a refusal with its code); a bad item never fails or rolls back the others, and a batch
-    sent again with the same idempotency keys counts nothing twice. Each learner's items are
-    recorded in one transaction of their own, so the answer can hold recorded events beside
-    refused ones."""
+    sent again with the same idempotency keys counts nothing twice. Events that only add to
+    counters are recorded together, the others one by one, each in a transaction of its own,
+    so the answer can hold recorded events beside refused ones."""
     items = [_batch_item(raw) for raw in body.events]
     results = batch.record_batch(
         database_of(request), ctx, platform_id=key.platform_id, api_key_id=key.id, items=items

@@ -1,13 +1,18 @@
 """A batch of practice events for a platform's learners: each item its own result, in order.
 
 A platform backfills history or catches up after an outage with one request instead of
-thousands. Items are checked one by one (a bad one is refused alone), then recorded learner
-by learner, each learner's items in one transaction of their own: one learner's refusal or
-failure never rolls back another's events, and a transaction holds one learner's lock at a
-time, as a single event does, so a batch cannot deadlock with single events. Every refusal
-of `record_practice` comes before it writes anything, so a refused item leaves its learner's
-transaction as it was. Replaying a batch with the same idempotency keys counts nothing twice.
-"""
+thousands. Items are checked one by one (a bad one is refused alone), then recorded in
+rounds, each learner's in order: every learner's leading everyday events (those that only add
+to counters: `zeal.use_cases.practice_batch`) in one transaction for all, set-based; then
+each learner's next event, which is not everyday, through `record_practice` in a transaction
+of its own, as a single event is; then the next round, with what is left. One learner's
+refusal or failure never rolls back another's events.
+
+The everyday transaction locks its learners first, in id order, and writes only their rows,
+so it cannot deadlock with another batch or with single events (each locks its learner
+first). Every refusal of `record_practice` comes before it writes anything, so a refused item
+leaves its learner's transaction as it was. Replaying a batch with the same idempotency keys
+counts nothing twice."""
 
 import logging
 from collections.abc import Sequence
@@ -23,6 +28,8 @@ from zeal.context import Context
 from zeal.db import Database, among
 from zeal.errors import ZealError
 from zeal.practice.recording import Practice
+from zeal.use_cases import practice_batch
+from zeal.use_cases.practice_batch import Group
 from zeal.use_cases.record_practice import record_practice
 
 log = logging.getLogger(__name__)
@@ -63,6 +70,7 @@ def record_batch(
         if isinstance(item, BatchItem):
             by_learner.setdefault(item.external_id, []).append(index)
     learners = _learner_ids(database, platform_id, list(by_learner))
+    groups: dict[int, Group] = {}
     for external_id, indexes in by_learner.items():
         user_id = learners.get(external_id)
         if user_id is None:
@@ -70,9 +78,17 @@ def record_batch(
             for index in indexes:
                 results[index] = refusal(refused)
             continue
-        group = [(index, cast(BatchItem, items[index]).practice) for index in indexes]
-        for index, result in _record_group(database, ctx, user_id, api_key_id, group):
-            results[index] = result
+        groups[user_id] = [(index, cast(BatchItem, items[index]).practice) for index in indexes]
+    while groups:  # rounds: the everyday events together, then one other event per learner
+        rest = _record_everyday(database, ctx, groups, api_key_id, results)
+        if rest is None:  # not together, then: one by one
+            rest, groups = groups, {}
+        else:
+            groups = {user_id: group[1:] for user_id, group in rest.items() if group[1:]}
+            rest = {user_id: group[:1] for user_id, group in rest.items()}
+        for user_id, group in rest.items():
+            for index, result in _record_group(database, ctx, user_id, api_key_id, group):
+                results[index] = result
     return [result for result in results if result is not None]
 
 
@@ -90,6 +106,32 @@ def _learner_ids(database: Database, platform_id: int, external_ids: list[str]) 
             _LEARNERS, {"platform_id": platform_id, "external_ids": external_ids}
         )
         return {external_id: user_id for external_id, user_id in rows}
+
+
+def _record_everyday(
+    database: Database,
+    ctx: Context,
+    groups: dict[int, Group],
+    api_key_id: int,
+    results: list[ItemResult | None],
+) -> dict[int, Group] | None:
+    """Each learner's leading everyday events in one transaction (their results, once
+    committed); each learner's events from the first that is not everyday on. None when that
+    transaction failed: all of them are left."""
+    try:
+        with database.transaction() as session:
+            outcomes, rest = practice_batch.record_everyday(
+                session, ctx, groups, api_key_id=api_key_id
+            )
+    except Exception:
+        log.exception("a batch's everyday events failed together; one by one now")
+        return None
+    for index, outcome in outcomes.items():
+        if outcome.refused is not None:
+            results[index] = refusal(outcome.refused)
+        else:
+            results[index] = ItemResult(200 if outcome.replayed else 201, outcome.event_id)
+    return rest
 
 
 def _record_group(

@@ -140,24 +140,30 @@ class Booking:
 
 
 def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> Attempt:
-    occurred_at = _checked(ctx, practice)
+    occurred_at = checked(ctx, practice)
     user = lock_learner(session, user_id)
     if user is None:
         raise UserNotFound(f"No learner has id {user_id}.")
-    key_hash = _sha256(practice.idempotency_key) if practice.idempotency_key else None
-    fingerprint = _fingerprint(practice)
+    key_hash = idempotency_key_hash(practice)
+    fingerprint = fingerprint_of(practice)
     day, today = local_date(user, occurred_at), local_date(user, ctx.clock.now())
     standing = _standing(session, user, practice.language, occurred_at, day, today, key_hash)
     earlier = None
     if standing.earlier_id is not None:
         earlier = session.get(PracticeEvent, standing.earlier_id)
-    if earlier is not None and earlier.request_fingerprint != fingerprint:
-        raise errors.IdempotencyKeyReused(
-            "This idempotency key was already used for a different practice event."
-        )
+    if earlier is not None:
+        check_same_event(earlier.request_fingerprint, fingerprint)
     return Attempt(
         user, practice, occurred_at, day, today, key_hash, fingerprint, earlier, standing
     )
+
+
+def check_same_event(earlier_fingerprint: str | None, fingerprint: str) -> None:
+    """A key already used names the same event again (a retry), or the request is refused."""
+    if earlier_fingerprint != fingerprint:
+        raise errors.IdempotencyKeyReused(
+            "This idempotency key was already used for a different practice event."
+        )
 
 
 def _standing(
@@ -169,7 +175,7 @@ def _standing(
     today: date,
     key_hash: str | None,
 ) -> Standing:
-    minute = _minute(occurred_at)
+    minute = minute_of(occurred_at)
     rows = session.execute(
         _STANDING,
         {
@@ -291,7 +297,8 @@ _STANDING = (
 )
 
 
-def _minute(occurred_at: datetime) -> datetime:
+def minute_of(occurred_at: datetime) -> datetime:
+    """The minute (UTC) an event is counted in by the per-minute cap."""
     return occurred_at.astimezone(UTC).replace(second=0, microsecond=0)
 
 
@@ -299,7 +306,7 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     """Add the event to its practice day; extend the streak when the day now counts."""
     user, practice, standing, day = attempt.user, attempt.practice, attempt.standing, attempt.day
     _check_plausible(ctx, attempt)
-    amounts = _amounts(practice, xp_table(session, standing.xp_version))
+    amounts = amounts_of(practice, xp_table(session, standing.xp_version))
     after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day, amounts)
     new_day = after["events"] == 1  # this event inserted the language-day
     stored = standing.streaks.get(practice.language)
@@ -318,7 +325,7 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
         streak,
         attempt.today,
         practiced_today=bool(today_values["counts_for_streak"]),
-        seconds_today=_practice_seconds(today_values),
+        seconds_today=practice_seconds(today_values),
         xp_today=int(today_values["xp"]),
     )
     hour = local_datetime(user, attempt.occurred_at).hour
@@ -332,26 +339,48 @@ def keep(
     session: Session, ctx: Context, booking: Booking, *, result_json: str, api_key_id: int | None
 ) -> PracticeEvent:
     """Store the booked event with the result it produced (replayed for its idempotency key)."""
-    attempt, practice = booking.attempt, booking.practice
-    values = {
-        "user_id": attempt.user.id,
+    attempt = booking.attempt
+    values = event_row(
+        ctx,
+        attempt.user.id,
+        booking.practice,
+        attempt.occurred_at,
+        booking.day,
+        result_json=result_json,
+        api_key_id=api_key_id,
+    )
+    # A plain INSERT, not the unit of work: the event is written once and never changed.
+    event_id = session.execute(_KEEP_EVENT, values).scalar_one()
+    return PracticeEvent(id=event_id, **values)
+
+
+def event_row(
+    ctx: Context,
+    user_id: int,
+    practice: Practice,
+    occurred_at: datetime,
+    day: date,
+    *,
+    result_json: str,
+    api_key_id: int | None,
+) -> dict[str, Any]:
+    """The `practice_event` row an event is kept as."""
+    return {
+        "user_id": user_id,
         "type": practice.type.value,
         "language": practice.language,
         "language_tag": practice.sent_language,
-        "occurred_at": attempt.occurred_at,
-        "day": booking.day,
+        "occurred_at": occurred_at,
+        "day": day,
         "duration_seconds": practice.duration_seconds,
         "outcome": practice.outcome.value if practice.outcome else None,
         "idempotency_key": practice.idempotency_key,
-        "idempotency_key_hash": attempt.key_hash,
-        "request_fingerprint": attempt.fingerprint,
+        "idempotency_key_hash": idempotency_key_hash(practice),
+        "request_fingerprint": fingerprint_of(practice),
         "result_json": result_json,
         "api_key_id": api_key_id,
         "received_at": ctx.clock.now(),
     }
-    # A plain INSERT, not the unit of work: the event is written once and never changed.
-    event_id = session.execute(_KEEP_EVENT, values).scalar_one()
-    return PracticeEvent(id=event_id, **values)
 
 
 _KEEP_EVENT = insert(_EVENT).returning(_EVENT.c.id)
@@ -360,7 +389,7 @@ _KEEP_EVENT = insert(_EVENT).returning(_EVENT.c.id)
 # ---- checks ----------------------------------------------------------------------------------
 
 
-def _checked(ctx: Context, practice: Practice) -> datetime:
+def checked(ctx: Context, practice: Practice) -> datetime:
     """The rules pydantic cannot know: a known language, an outcome only for exercises, and a
     time that is not too far ahead or behind; returns when it happened."""
     if practice.language not in LANGUAGES:
@@ -401,7 +430,7 @@ def _check_plausible(ctx: Context, attempt: Attempt) -> None:
     a late batch is judged by when it happened, not when it arrived."""
     cap = ctx.settings.practice_events_per_minute
     if attempt.standing.events_that_minute >= cap:
-        minute = _minute(attempt.occurred_at)
+        minute = minute_of(attempt.occurred_at)
         raise errors.ImplausibleActivity(
             f"More than {cap} practice events in one minute ({minute:%Y-%m-%d %H:%M} UTC) cannot "
             "be real practice; this one was not counted."
@@ -421,7 +450,7 @@ def _zeros() -> dict[str, int]:
     return dict.fromkeys(["events", *(m.column for m in METRICS.booked() if m.column)], 0)
 
 
-def _amounts(practice: Practice, xp: XpTable) -> dict[str, int]:
+def amounts_of(practice: Practice, xp: XpTable) -> dict[str, int]:
     """What one event adds to each counter of its practice day, as the registry (and, for
     XP, the platform's XP table) says."""
     amounts = _zeros()
@@ -437,14 +466,15 @@ def _amounts(practice: Practice, xp: XpTable) -> dict[str, int]:
     return amounts
 
 
-def _practice_seconds(values: Mapping[str, Any]) -> int:
+def practice_seconds(values: Mapping[str, Any]) -> int:
+    """A day's exercise, reading and listening time, from its row's values."""
     return sum(int(values[column]) for column in SECONDS_COLUMNS)
 
 
 def meets_minimum(values: Mapping[str, Any], min_daily_seconds: int) -> bool:
     """Whether the day counts for the streak: any practice when no minimum is set, else enough
     exercise, reading and listening time summed over the day's events."""
-    return values["events"] > 0 and _practice_seconds(values) >= min_daily_seconds
+    return values["events"] > 0 and practice_seconds(values) >= min_daily_seconds
 
 
 def _add_to_day(
@@ -500,11 +530,17 @@ def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) 
     return statement.returning(*(table.c[name] for name in columns))
 
 
+def idempotency_key_hash(practice: Practice) -> str | None:
+    """What an event's idempotency key is kept and looked up as (None: it has none)."""
+    return _sha256(practice.idempotency_key) if practice.idempotency_key else None
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _fingerprint(practice: Practice) -> str:
+def fingerprint_of(practice: Practice) -> str:
+    """What a retry of the event must match: its fields as sent."""
     # `occurred_at` is left out when it was not sent: a retry sent later must still match.
     occurred = practice.occurred_at.isoformat() if practice.occurred_at else None
     outcome = practice.outcome.value if practice.outcome else None

@@ -8,7 +8,8 @@ a day's first event in a language adds one to that language's rows, and to the "
 when no other language was practised that day. The learner's row lock serialises the writes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -79,6 +80,20 @@ def counted_columns() -> tuple[str, ...]:
     return ("events", *(str(m.column) for m in METRICS.booked()))
 
 
+@dataclass(frozen=True)
+class Added:
+    """Amounts to add to a learner's six totals of one language, week and month. `new_day`:
+    they opened their language-day; `new_date`: ... and no other language had that date."""
+
+    user_id: int
+    language: str
+    week: date
+    month: date
+    amounts: Mapping[str, int]
+    new_day: bool
+    new_date: bool
+
+
 def add(
     session: Session,
     user_id: int,
@@ -89,20 +104,28 @@ def add(
     new_day: bool,
     new_date: bool,
 ) -> None:
-    """Add one event's `amounts` (every counted column) to its six totals. `new_day`: the
-    event opened its language-day; `new_date`: ... and no other language had that date."""
-    backend = session.get_bind().dialect.name
+    """Add one event's `amounts` (every counted column) to its six totals."""
+    added = Added(user_id, language, week_start(day), month_start(day), amounts, new_day, new_date)
+    add_many(session, session.get_bind().dialect.name, [added])
+
+
+def add_many(session: Session, backend: str, added: Sequence[Added]) -> None:
+    """Add each of `added` to its six totals: one statement, run for each (an executemany)."""
     counted = counted_columns()
-    params = {
-        **{f"c{i}": amounts.get(name, 0) for i, name in enumerate(counted)},
-        "user_id": user_id,
-        "language": language,
-        "week": week_start(day),
-        "month": month_start(day),
-        "new_day": int(new_day),
-        "new_date": int(new_date),
-    }
-    session.execute(_add_statement(backend, counted), params)
+    params = [
+        {
+            **{f"c{i}": one.amounts.get(name, 0) for i, name in enumerate(counted)},
+            "user_id": one.user_id,
+            "language": one.language,
+            "week": one.week,
+            "month": one.month,
+            "new_day": int(one.new_day),
+            "new_date": int(one.new_date),
+        }
+        for one in added
+    ]
+    statement = _add_statement(backend, counted)
+    session.execute(statement, params[0] if len(params) == 1 else params)
 
 
 @lru_cache(maxsize=32)

@@ -51,7 +51,7 @@ def record_practice(
     new_badges += _goal_met(session, ctx, booking)
     _celebrate(session, ctx, booking, new_badges)
     xp = {"earned": booking.amounts["xp"], "today": booking.xp_today}
-    result = _result_to_json(booking.streak, new_badges, xp)
+    result = result_json(booking.streak, new_badges, xp)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
     return RecordedPractice(
         event, booking.streak, new_badges, False, booking.amounts["xp"], booking.xp_today
@@ -101,7 +101,7 @@ def _announce_streak(session: Session, ctx: Context, booking: Booking) -> None:
     )
 
 
-def _result_to_json(view: StreakView, new_badges: list[AwardedBadge], xp: dict[str, int]) -> str:
+def result_json(view: StreakView, new_badges: list[AwardedBadge], xp: dict[str, int]) -> str:
     """What an event produced, kept so a repeated idempotency key gets the same answer."""
     result = {"streak": asdict(view), "new_badges": [asdict(b) for b in new_badges], "xp": xp}
     return json.dumps(result, default=date.isoformat)
