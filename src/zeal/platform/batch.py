@@ -4,8 +4,8 @@ A platform backfills history or catches up after an outage with one request inst
 thousands. Items are checked one by one (a bad one is refused alone), then recorded in
 rounds, each learner's in order: every learner's leading everyday events (those that only add
 to counters: `zeal.use_cases.practice_batch`) in one transaction for all, set-based; then
-each learner's next event, which is not everyday, through `record_practice` in a transaction
-of its own, as a single event is; then the next round, with what is left. One learner's
+each learner's next events that are not everyday through `record_practice`, in a transaction
+for the learner, as single events; then the next round, with what is left. One learner's
 refusal or failure never rolls back another's events.
 
 The everyday transaction locks its learners first, in id order, and writes only their rows,
@@ -79,14 +79,14 @@ def record_batch(
                 results[index] = refusal(refused)
             continue
         groups[user_id] = [(index, cast(BatchItem, items[index]).practice) for index in indexes]
-    while groups:  # rounds: the everyday events together, then one other event per learner
-        rest = _record_everyday(database, ctx, groups, api_key_id, results)
-        if rest is None:  # not together, then: one by one
-            rest, groups = groups, {}
+    while groups:  # rounds: the everyday events together, then the others learner by learner
+        split = _record_everyday(database, ctx, groups, api_key_id, results)
+        if split is None:  # not together, then: one by one
+            now, groups = groups, {}
         else:
-            groups = {user_id: group[1:] for user_id, group in rest.items() if group[1:]}
-            rest = {user_id: group[:1] for user_id, group in rest.items()}
-        for user_id, group in rest.items():
+            now = {user_id: group for user_id, (group, _) in split.items()}
+            groups = {user_id: later for user_id, (_, later) in split.items() if later}
+        for user_id, group in now.items():
             for index, result in _record_group(database, ctx, user_id, api_key_id, group):
                 results[index] = result
     return [result for result in results if result is not None]
@@ -114,10 +114,10 @@ def _record_everyday(
     groups: dict[int, Group],
     api_key_id: int,
     results: list[ItemResult | None],
-) -> dict[int, Group] | None:
+) -> dict[int, tuple[Group, Group]] | None:
     """Each learner's leading everyday events in one transaction (their results, once
-    committed); each learner's events from the first that is not everyday on. None when that
-    transaction failed: all of them are left."""
+    committed); each learner's events left, those to record one by one now and those for the
+    next round. None when that transaction failed: all of them are left."""
     try:
         with database.transaction() as session:
             outcomes, rest = practice_batch.record_everyday(

@@ -67,12 +67,15 @@ class _Batch:
 
 def record_everyday(
     session: Session, ctx: Context, groups: dict[int, Group], *, api_key_id: int | None
-) -> tuple[dict[int, Outcome], dict[int, Group]]:
+) -> tuple[dict[int, Outcome], dict[int, tuple[Group, Group]]]:
     """Record each learner's leading everyday events (and answer the replays and refusals
     among them); their outcomes by place, and each learner's events from the first that is
-    not everyday on, to go through `record_practice`."""
+    not everyday on, in two: those to record through `record_practice` now, and those to
+    try again as everyday events after them (see `_not_everyday`)."""
     learners = {learner.id: learner for learner in lock_learners(session, groups)}
-    rest = {user_id: group for user_id, group in groups.items() if user_id not in learners}
+    rest: dict[int, tuple[Group, Group]] = {
+        user_id: (group, []) for user_id, group in groups.items() if user_id not in learners
+    }
     outcomes: dict[int, Outcome] = {}
     items, asked, dates = _prepared(ctx, learners, groups, outcomes)
     known = everyday.read(session, learners, dates, asked)
@@ -86,7 +89,9 @@ def record_everyday(
         mine, today = items[user_id], todays[user_id]
         for position, item in enumerate(mine):
             if not _take(batch, learner, today, item):
-                rest[user_id] = [(later.place, later.practice) for later in mine[position:]]
+                left = [(later.place, later.practice) for later in mine[position:]]
+                now_too = _not_everyday(batch.known, user_id, mine[position:])
+                rest[user_id] = (left[:now_too], left[now_too:])
                 break
     ids = everyday.book(session, batch.booked)
     badges.add_quietly(session, ctx, batch.values, batch.counters)
@@ -121,6 +126,20 @@ def _prepared(
             asked.append(everyday.Asked(user_id, minute, key_hash))
             items[user_id].append(_Item(place, practice, occurred_at, day, len(asked) - 1))
     return items, asked, dates
+
+
+def _not_everyday(known: everyday.Known, user_id: int, left: list[_Item]) -> int:
+    """How many of a learner's events left, the first not everyday, to record one by one
+    now: up to the next whose language-day will be kept by then (kept already, or opened by
+    one of them), which may well be everyday. A week's backfill, each event on a day of its
+    own, then goes in one transaction for the learner, not in a round per event."""
+    opened: set[tuple[str, date]] = set()
+    for count, item in enumerate(left):
+        day = (item.practice.language, item.day)
+        if count and (day in opened or (user_id, *day) in known.days):
+            return count
+        opened.add(day)
+    return len(left)
 
 
 def _take(batch: _Batch, learner: Learner, today: date, item: _Item) -> bool:
