@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     webhook_endpoints_at_once: int = Field(default=8, ge=1, le=64)
     webhook_deliveries_per_claim: int = Field(default=10, ge=1, le=100)
     webhook_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # Days a settled delivery (delivered, failed, abandoned) stays in the delivery log.
+    webhook_log_days: int = Field(default=30, ge=1, le=3_650)
     # `streak.at_risk` is sent at this hour of the learner's local day (0-23).
     streak_at_risk_hour: int = Field(default=19, ge=0, le=23)
     # `zeal serve` runs the webhook worker in each of its processes; turn it off where

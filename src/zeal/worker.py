@@ -1,4 +1,5 @@
-"""The worker: delivers webhooks and writes the streak notices no request causes.
+"""The worker: delivers webhooks, writes the streak notices no request causes, and keeps the
+delivery log to its days (`ZEAL_WEBHOOK_LOG_DAYS`).
 
 `zeal worker` runs it alone; `zeal serve` runs it in each server process (`ZEAL_SERVE_WORKER`),
 so one machine needs nothing more. Any number may run at once: claims skip what another
@@ -12,6 +13,7 @@ from zeal.context import Context
 from zeal.db import Database
 from zeal.use_cases.streak_notices import write_notices
 from zeal.webhooks.courier import Courier
+from zeal.webhooks.delivery import prune_log
 
 NOTICE_SECONDS = 60.0  # streak notices are due by the hour: once a minute is enough
 log = logging.getLogger("zeal.worker")
@@ -28,6 +30,17 @@ class Worker:
         with self.database.transaction() as session:
             return write_notices(session, self.ctx)
 
+    def prune_log(self) -> int:
+        """Forget settled deliveries past the log's days, a short transaction at a time."""
+        total, days = 0, self.ctx.settings.webhook_log_days
+        while not self._stop.is_set():
+            with self.database.transaction() as session:
+                pruned = prune_log(session, self.ctx.clock.now(), days)
+            if not pruned:
+                break
+            total += pruned
+        return total
+
     def start(self) -> None:
         poll = self.ctx.settings.webhook_poll_seconds
         self._threads = [
@@ -43,8 +56,9 @@ class Worker:
         while not self._stop.is_set():
             try:
                 self.write_notices()
+                self.prune_log()
             except Exception:  # the database may be away for a moment: try again later
-                log.exception("writing streak notices failed")
+                log.exception("writing streak notices or pruning the delivery log failed")
             self._stop.wait(NOTICE_SECONDS)
 
     def stop(self) -> None:

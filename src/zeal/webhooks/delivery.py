@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
+from zeal.db import among
 from zeal.webhooks.models import Webhook, WebhookDelivery
 
 # Waits after the 1st, 2nd, ... failed attempt: 6 attempts over about an hour.
@@ -205,6 +206,32 @@ def disable(session: Session, now: datetime, webhook_id: int, reason: str) -> No
         .where(_DELIVERY.c.webhook_id == webhook_id, _DELIVERY.c.state == "pending")
         .values(state="abandoned", next_attempt_at=None)
     )
+
+
+SETTLED = ("delivered", "failed", "abandoned")
+PRUNE_AT_ONCE = 1_000
+
+
+def prune_log(session: Session, now: datetime, days: int) -> int:
+    """Forget up to `PRUNE_AT_ONCE` settled deliveries made more than `days` ago (the log
+    would otherwise grow with every event forever); how many. Pending ones stay, however old:
+    they are still to be tried. A plain read of ids, then a delete by them: MariaDB takes no
+    LIMIT in a subquery."""
+    ids = list(
+        session.scalars(
+            _OLD_SETTLED, {"before": now - timedelta(days=days), "limit": PRUNE_AT_ONCE}
+        )
+    )
+    if ids:
+        session.execute(delete(_DELIVERY).where(among(_DELIVERY.c.id, "ids")), {"ids": ids})
+    return len(ids)
+
+
+_OLD_SETTLED = (
+    select(_DELIVERY.c.id)
+    .where(_DELIVERY.c.state.in_(SETTLED), _DELIVERY.c.created_at < bindparam("before"))
+    .limit(bindparam("limit"))
+)
 
 
 def lease_for(count: int, timeout_seconds: float) -> timedelta:
