@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.models import User
-from zeal.badges.catalog_cache import VERSION, Catalog, CatalogBadge, CatalogMetric, catalog
+from zeal.badges.catalog_cache import VERSION, CatalogBadge, CatalogMetric, catalog
 from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.clock import local_date
 from zeal.context import Context
@@ -253,9 +253,9 @@ def event_changes(amounts: Mapping[str, int], local_hour: int) -> dict[str, Chan
 
 @dataclass(frozen=True)
 class Values:
-    """Learners' kept metric values (by learner, then metric code), with the catalog."""
+    """Learners' kept metric values (by learner, then metric code), and the catalog's
+    metrics by code."""
 
-    catalog: Catalog
     by_code: dict[str, CatalogMetric]
     of: dict[int, dict[str, int]]
 
@@ -275,7 +275,7 @@ def values_of(session: Session, user_ids: Iterable[int]) -> Values:
         metric = known.metric_by_id.get(metric_id)
         if metric is not None:
             of[user_id][metric.code] = value
-    return Values(known, {metric.code: metric for metric in known.metrics}, of)
+    return Values({metric.code: metric for metric in known.metrics}, of)
 
 
 _VALUES = select(_USER_METRIC.c.user_id, _USER_METRIC.c.metric_id, _USER_METRIC.c.value).where(

@@ -32,6 +32,13 @@ class LanguageStreak:
         )
 
 
+def streak_of_row(row: Any) -> LanguageStreak:
+    """A `user_language` row's streak (any row with its columns)."""
+    return LanguageStreak(
+        row.language, row.daily_streak, row.last_practice_date, row.max_streak, row.max_streak_date
+    )
+
+
 def first_streak(language: str) -> LanguageStreak:
     """A language the learner has not practised before."""
     return LanguageStreak(language, 0, None, 0, None)

@@ -10,11 +10,11 @@ caller's rule (`zeal.use_cases.practice_batch`); every other event goes through
 """
 
 from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Executable,
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from zeal.db import UTCDateTime, among
 from zeal.practice import totals
-from zeal.practice.daily_streaks import LanguageStreak
+from zeal.practice.daily_streaks import LanguageStreak, streak_of_row
 from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage, XpTableVersion
 from zeal.practice.xp import XpTable, xp_table
 
@@ -45,6 +45,7 @@ _LANGUAGE = cast(Table, UserLanguage.__table__)
 _XP_VERSION = cast(Table, XpTableVersion.__table__)
 
 DayKey = tuple[int, str, date]  # learner, language, local date
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Known:
     streaks: dict[tuple[int, str], LanguageStreak]
     days: dict[DayKey, dict[str, Any]]  # every language's day on the dates asked
     xp: XpTable
-    found: list[Found] = field(default_factory=list)  # in the order asked
+    found: list[Found]  # in the order asked
 
 
 def read(
@@ -80,22 +81,11 @@ def read(
     few statements, whatever the batch's size. The caller holds the learners' locks
     (`accounts.queries.lock_learners`)."""
     ids = list(user_ids)
-    streaks = (
-        {
-            (row.user_id, row.language): LanguageStreak(
-                row.language,
-                row.daily_streak,
-                row.last_practice_date,
-                row.max_streak,
-                row.max_streak_date,
-            )
-            for row in session.execute(_STREAKS, {"user_ids": ids})
-        }
-        if ids
-        else {}
-    )
+    streaks: dict[tuple[int, str], LanguageStreak] = {}
     days: dict[DayKey, dict[str, Any]] = {}
     if ids:
+        for row in session.execute(_STREAKS, {"user_ids": ids}):
+            streaks[(row.user_id, row.language)] = streak_of_row(row)
         for row in session.execute(_DAYS, {"user_ids": ids, "days": sorted(set(dates))}):
             values = dict(row._mapping)
             days[(values.pop("user_id"), values.pop("language"), values.pop("day"))] = values
@@ -186,12 +176,9 @@ def book(session: Session, events: Sequence[Everyday]) -> list[int]:
     if not events:
         return []
     backend = session.get_bind().dialect.name
-    by_day: dict[DayKey, dict[str, int]] = {}
-    for one in events:
-        key = (one.row["user_id"], one.row["language"], one.row["day"])
-        summed = by_day.setdefault(key, dict.fromkeys(one.amounts, 0))
-        for name, amount in one.amounts.items():
-            summed[name] += amount
+    by_day = _summed(
+        ((one.row["user_id"], one.row["language"], one.row["day"]), one.amounts) for one in events
+    )
     added = tuple(next(iter(by_day.values())))
     session.execute(
         _add_to_days(added),
@@ -229,16 +216,24 @@ _KEPT = (
 def _by_total(by_day: dict[DayKey, dict[str, int]]) -> list[totals.Added]:
     """The days' amounts summed per learner, language, week and month: everyday events open
     no day, so they add to no total's `days`."""
-    summed: dict[tuple[int, str, date, date], dict[str, int]] = {}
-    for (user_id, language, day), amounts in by_day.items():
-        key = (user_id, language, totals.week_start(day), totals.month_start(day))
-        into = summed.setdefault(key, dict.fromkeys(amounts, 0))
-        for name, amount in amounts.items():
-            into[name] += amount
+    summed = _summed(
+        ((user_id, language, totals.week_start(day), totals.month_start(day)), amounts)
+        for (user_id, language, day), amounts in by_day.items()
+    )
     return [
         totals.Added(user_id, language, week, month, amounts, new_day=False, new_date=False)
         for (user_id, language, week, month), amounts in summed.items()
     ]
+
+
+def _summed(keyed: Iterable[tuple[K, Mapping[str, int]]]) -> dict[K, dict[str, int]]:
+    """Amounts added up per key."""
+    into: dict[K, dict[str, int]] = {}
+    for key, amounts in keyed:
+        total = into.setdefault(key, dict.fromkeys(amounts, 0))
+        for name, amount in amounts.items():
+            total[name] += amount
+    return into
 
 
 @lru_cache(maxsize=8)

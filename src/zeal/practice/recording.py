@@ -43,7 +43,13 @@ from zeal.db import upsert
 from zeal.errors import Invalid
 from zeal.practice import errors, totals
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
-from zeal.practice.daily_streaks import LanguageStreak, extend_streak, first_streak, keep_streak
+from zeal.practice.daily_streaks import (
+    LanguageStreak,
+    extend_streak,
+    first_streak,
+    keep_streak,
+    streak_of_row,
+)
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS, Books
 from zeal.practice.models import (
@@ -190,7 +196,7 @@ def _standing(
         },
     ).all()
     first = rows[0]  # the learner's languages, one per row (one row of NULLs when none)
-    streaks = {row.language: _language_streak(row) for row in rows if row.language is not None}
+    streaks = {row.language: streak_of_row(row) for row in rows if row.language is not None}
     today_values: dict[str, Any] = {"counts_for_streak": bool(first.counts_today)}
     today_values.update({c: int(first._mapping[f"today_{c}"] or 0) for c in _TODAY_COLUMNS})
     return Standing(
@@ -203,12 +209,6 @@ def _standing(
         bool(first.listened),
         first.xp_version,
         int(first.xp_today or 0),
-    )
-
-
-def _language_streak(row: Any) -> LanguageStreak:
-    return LanguageStreak(
-        row.language, row.daily_streak, row.last_practice_date, row.max_streak, row.max_streak_date
     )
 
 
@@ -346,6 +346,8 @@ def keep(
         booking.practice,
         attempt.occurred_at,
         booking.day,
+        key_hash=attempt.key_hash,
+        fingerprint=attempt.fingerprint,
         result_json=result_json,
         api_key_id=api_key_id,
     )
@@ -361,10 +363,13 @@ def event_row(
     occurred_at: datetime,
     day: date,
     *,
+    key_hash: str | None,
+    fingerprint: str,
     result_json: str,
     api_key_id: int | None,
 ) -> dict[str, Any]:
-    """The `practice_event` row an event is kept as."""
+    """The `practice_event` row an event is kept as (`key_hash`: `idempotency_key_hash`,
+    `fingerprint`: `fingerprint_of`, which the caller has already worked out)."""
     return {
         "user_id": user_id,
         "type": practice.type.value,
@@ -375,8 +380,8 @@ def event_row(
         "duration_seconds": practice.duration_seconds,
         "outcome": practice.outcome.value if practice.outcome else None,
         "idempotency_key": practice.idempotency_key,
-        "idempotency_key_hash": idempotency_key_hash(practice),
-        "request_fingerprint": fingerprint_of(practice),
+        "idempotency_key_hash": key_hash,
+        "request_fingerprint": fingerprint,
         "result_json": result_json,
         "api_key_id": api_key_id,
         "received_at": ctx.clock.now(),

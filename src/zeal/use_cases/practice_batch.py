@@ -45,6 +45,7 @@ class _Item:
     practice: Practice
     occurred_at: datetime
     day: date
+    key_hash: str | None  # `recording.idempotency_key_hash`
     asked: int  # its place among the lookups
 
 
@@ -77,11 +78,11 @@ def record_everyday(
         user_id: (group, []) for user_id, group in groups.items() if user_id not in learners
     }
     outcomes: dict[int, Outcome] = {}
-    items, asked, dates = _prepared(ctx, learners, groups, outcomes)
-    known = everyday.read(session, learners, dates, asked)
-    batch = _Batch(ctx, known, badges.values_of(session, learners), api_key_id, outcomes)
     now = ctx.clock.now()
     todays = {user_id: local_date(learner, now) for user_id, learner in learners.items()}
+    items, asked, dates = _prepared(ctx, learners, groups, outcomes)
+    known = everyday.read(session, learners, {*dates, *todays.values()}, asked)
+    batch = _Batch(ctx, known, badges.values_of(session, learners), api_key_id, outcomes)
     for (user_id, _, day), values in known.days.items():
         if day == todays[user_id]:
             batch.todays.setdefault(user_id, []).append(values)
@@ -111,7 +112,6 @@ def _prepared(
     asked: list[everyday.Asked] = []
     dates: set[date] = set()
     for user_id, learner in learners.items():
-        dates.add(local_date(learner, ctx.clock.now()))
         items[user_id] = []
         for place, practice in groups[user_id]:
             try:
@@ -124,7 +124,8 @@ def _prepared(
             key_hash = recording.idempotency_key_hash(practice)
             minute = recording.minute_of(occurred_at)
             asked.append(everyday.Asked(user_id, minute, key_hash))
-            items[user_id].append(_Item(place, practice, occurred_at, day, len(asked) - 1))
+            item = _Item(place, practice, occurred_at, day, key_hash, len(asked) - 1)
+            items[user_id].append(item)
     return items, asked, dates
 
 
@@ -156,7 +157,7 @@ def _take(batch: _Batch, learner: Learner, today: date, item: _Item) -> bool:
             return True
         batch.outcomes[item.place] = Outcome(found.earlier_id, replayed=True)
         return True
-    key = recording.idempotency_key_hash(practice)
+    key = item.key_hash
     minute = (learner.id, recording.minute_of(item.occurred_at))
     cap = batch.ctx.settings.practice_events_per_minute
     if (key and (learner.id, key) in batch.keys) or (
@@ -220,6 +221,8 @@ def _keep(
         item.practice,
         item.occurred_at,
         item.day,
+        key_hash=item.key_hash,
+        fingerprint=recording.fingerprint_of(item.practice),
         result_json=result_json(view, [], xp),
         api_key_id=batch.api_key_id,
     )
