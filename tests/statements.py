@@ -5,12 +5,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 
 @contextmanager
 def counted(client: TestClient) -> Iterator[list[str]]:
-    engine = client.app.state.database.engine  # type: ignore[attr-defined]
+    with counted_on(client.app.state.database.engine) as statements:  # type: ignore[attr-defined]
+        yield statements
+
+
+@contextmanager
+def counted_on(engine: Engine) -> Iterator[list[str]]:
+    """The statements sent through `engine` while the block runs."""
     statements: list[str] = []
 
     def count(*args: Any) -> None:

@@ -9,10 +9,11 @@ from typing import Any, cast
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, select
 
 from tests.conftest import START
 from tests.factories import make_learner
+from tests.statements import counted_on
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
 from zeal.badges.models import UserBadge, UserMetric
@@ -182,15 +183,7 @@ def test_everyday_events_cost_the_same_few_statements_however_many(
 
 
 def statements_of(db: Database, run: Callable[[], list[batch.ItemResult]]) -> int:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counted_on(db.engine) as seen:
         results = run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert {r.status for r in results} == {201}
     return len(seen)
