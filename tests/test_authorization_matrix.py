@@ -95,6 +95,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 201, F: 201, S: 201, B: 201, T: 201, KEY: 401, REV: 401},
     ("POST", "/v1/users/{user_id}/practice-events"):  # for platform servers only
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("POST", "/v1/users/{user_id}/freezes"):  # a freeze for L, from platform servers only
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     # ---- API: a platform's own learners (L is known to the key's platform as "lena-8812") --------
     ("PUT", "/v1/platform/learners/{external_id}"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
@@ -106,6 +108,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("POST", "/v1/platform/practice-events/batch"):  # one event of L's, recorded
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
+    ("POST", "/v1/platform/learners/{external_id}/freezes"):  # a freeze for L
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/tokens"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("DELETE", "/v1/platform/learners/{external_id}/tokens"):  # signs L out everywhere
@@ -126,6 +130,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     ("GET", "/v1/me/goal"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/practice-days"):
+        {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
+    ("GET", "/v1/me/freezes"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     # ---- API: friends ---------------------------------------------------------------------------
     ("GET", "/v1/users"):  # search: any learner may search (B just finds no L)
@@ -419,6 +425,8 @@ BODIES: dict[Route, Callable[[World, str], dict[str, Any]]] = {
     ("DELETE", "/v1/me"): _fixed({"password": PASSWORD}),
     ("POST", "/v1/me/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("POST", "/v1/users/{user_id}/practice-events"): _fixed({"type": "reading", "language": "es"}),
+    ("POST", "/v1/users/{user_id}/freezes"): _fixed({"reason": "Support ticket 118"}),
+    ("POST", "/v1/platform/learners/{external_id}/freezes"): _fixed({"reason": "A gift"}),
     ("PUT", "/v1/platform/learners/{external_id}"): _fixed({"display_name": "Lena L"}),
     ("POST", "/v1/platform/practice-events/batch"): _fixed(
         {"events": [{"external_id": EXTERNAL_ID, "type": "reading", "language": "es"}]}

@@ -4,6 +4,7 @@ and a sign-in hint whose numbers are the data's."""
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -79,3 +80,12 @@ def test_the_sign_in_hint_counts_from_the_data(world: TestClient) -> None:
     assert "teaches “Spanish 2B” to 14 students" in text
     assert "has 3 friend requests waiting" in text
     assert "any of the 29 other learners" in text
+
+
+def test_a_learner_had_a_missed_day_kept_by_a_freeze(world: TestClient, clock: FixedClock) -> None:
+    elif_ = signed_in(world, "elif")
+    three_days_ago = (clock.now().date() - timedelta(days=3)).isoformat()
+    ledger = world.get("/v1/me/practice-days", headers=elif_).json()
+    assert three_days_ago in {day["day"] for day in ledger["kept_days"]}
+    streaks = world.get("/v1/me/streaks", headers=elif_).json()["streaks"]
+    assert streaks[0]["daily_streak"] >= 20  # the run went on through the kept day

@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     daily_goal_presets: str = "10,20,30,50"
     daily_goal_default: int = Field(default=20, ge=1, le=100_000)
 
+    # Streak freezes: how many a learner may hold, and the streak days that earn one.
+    streak_freeze_cap: int = Field(default=2, ge=0, le=10)
+    streak_freeze_earn_days: int = Field(default=7, ge=1, le=365)
+
     @model_validator(mode="after")
     def _default_goal_is_a_preset(self) -> "Settings":
         if self.daily_goal_default not in self.daily_goal_preset_list:

@@ -138,6 +138,7 @@ class Habit:
     run: int
     lapsed: int
     often: float
+    skipped: int = -1  # a day (back from today) inside the run left out: a freeze keeps it
 
 
 # The first learners' habits are chosen, so ana's friends are mid-streak with friend streaks
@@ -147,7 +148,8 @@ HABITS = {
     "ben": Habit(run=131, lapsed=0, often=1.0),
     "chen": Habit(run=12, lapsed=0, often=0.8),
     "dara": Habit(run=9, lapsed=5, often=0.7),
-    "elif": Habit(run=26, lapsed=0, often=0.9),
+    # elif missed a day three days ago; a freeze her streak earned kept it.
+    "elif": Habit(run=26, lapsed=0, often=0.9, skipped=3),
     "freja": Habit(run=4, lapsed=0, often=0.6),
 }
 
@@ -253,7 +255,7 @@ def _practise(
 
 def _practises(habit: Habit, back: int, rng: random.Random) -> bool:
     """Whether the learner practised `back` days before today."""
-    if back < habit.lapsed:
+    if back < habit.lapsed or back == habit.skipped:
         return False
     if back < habit.lapsed + habit.run:
         return True

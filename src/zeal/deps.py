@@ -82,6 +82,14 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+async def get_database(request: Request) -> Database:
+    return database_of(request)
+
+
+# For the few reads that may need a write of their own first (settling streak freezes).
+DatabaseDep = Annotated[Database, Depends(get_database)]
 ContextDep = Annotated[Context, Depends(get_context)]
 LimitsDep = Annotated[Limits, Depends(get_limits)]
 

@@ -1,4 +1,5 @@
-"""The worker: delivers webhooks, writes the streak notices no request causes, and keeps the
+"""The worker: delivers webhooks, spends the streak freezes due (so others see a kept streak
+before its learner comes back), writes the streak notices no request causes, and keeps the
 delivery log to its days (`ZEAL_WEBHOOK_LOG_DAYS`).
 
 `zeal worker` runs it alone; `zeal serve` runs it in each server process (`ZEAL_SERVE_WORKER`),
@@ -11,6 +12,7 @@ import threading
 
 from zeal.context import Context
 from zeal.db import Database
+from zeal.use_cases.settling import settle_due
 from zeal.use_cases.streak_notices import write_notices
 from zeal.webhooks.courier import Courier
 from zeal.webhooks.delivery import prune_log
@@ -25,6 +27,9 @@ class Worker:
         self.courier = Courier(database, ctx)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+
+    def settle_freezes(self) -> int:
+        return settle_due(self.database, self.ctx)
 
     def write_notices(self) -> int:
         with self.database.transaction() as session:
@@ -55,10 +60,11 @@ class Worker:
     def _notices(self) -> None:
         while not self._stop.is_set():
             try:
+                self.settle_freezes()  # before the notices: a kept streak is not lost
                 self.write_notices()
                 self.prune_log()
             except Exception:  # the database may be away for a moment: try again later
-                log.exception("writing streak notices or pruning the delivery log failed")
+                log.exception("settling freezes, writing notices or pruning the log failed")
             self._stop.wait(NOTICE_SECONDS)
 
     def stop(self) -> None:

@@ -1,6 +1,7 @@
 """The home page in a browser: the streak hero, a calendar that fills its card, and a
 practice form that asks for an exercise's result only for exercises."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,3 +76,28 @@ def test_the_exercise_result_is_asked_for_exercises_only(browsers: Browsers) -> 
 
     form.get_by_label("What you did").select_option(label="Exercises")
     expect(result).to_be_visible()
+
+
+def test_a_week_earns_a_freeze_that_keeps_a_missed_day_in_the_calendar(
+    browsers: Browsers, server: LiveServer
+) -> None:
+    page = browsers.open(phone=True, timezone="UTC")
+    sign_up(page, unique_name("ice"))
+    for _ in range(7):
+        log_practice(page, language="Spanish", what="Reading", minutes="10")
+        server.clock.advance(timedelta(days=1))
+    page.reload()
+    freezes = page.locator("section.freezes")
+    expect(freezes).to_contain_text("1 of 2 held")
+
+    server.clock.advance(timedelta(days=1))  # a day went by without practice
+    page.reload()
+    expect(freezes).to_contain_text("0 of 2 held")
+    kept = page.locator("table.calendar td.kept")
+    expect(kept).to_have_count(1)
+    expect(kept).to_have_attribute("title", re.compile("a streak freeze kept your Spanish streak"))
+    expect(page.locator("section.hero .hero-days")).to_have_text("7")
+    expect(page.locator("section.hero")).to_contain_text("A streak freeze kept it on")
+    overflow = freezes.evaluate("card => card.scrollWidth - card.clientWidth")
+    assert overflow <= 0
+    screenshot(page, "home-freeze-phone")

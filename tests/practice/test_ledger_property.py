@@ -1,7 +1,9 @@
-"""Property: whatever learners do, in whatever order events arrive, the streak Zeal stores and
-shows equals the streak the practice-day ledger implies, the ledger equals the events, and the
-totals boards read equal the ledger."""
+"""Property: whatever learners do, in whatever order events arrive, with streak freezes granted
+and spent, the streak Zeal stores and shows equals the streak the ledger implies (practised
+days and the days freezes kept), the ledger equals the events, and the totals boards read
+equal the ledger."""
 
+import contextlib
 from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
@@ -18,13 +20,15 @@ from zeal.accounts.service import ProfileChange
 from zeal.clock import FixedClock, local_date
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import reading
+from zeal.practice import freezes, reading
 from zeal.practice.activities import Outcome, PracticeType
-from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.errors import FreezeLimitReached
+from zeal.practice.models import PracticeDay, PracticeEvent, StreakFreeze, UserLanguage
 from zeal.practice.recording import Practice
 from zeal.practice.streaks import current_streak, derive_streak
 from zeal.use_cases import accounts as accounts_use_case
 from zeal.use_cases.record_practice import record_practice
+from zeal.use_cases.settling import settle_now
 
 ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen", "Asia/Kolkata")
 
@@ -43,8 +47,11 @@ practise = st.tuples(
 )
 sign_in = st.tuples(st.just("sign_in"))
 move = st.tuples(st.just("move"), st.sampled_from(ZONES))
+grant = st.tuples(st.just("grant"))  # the platform gives a freeze (refused at the cap)
+look = st.tuples(st.just("look"))  # the learner opens their streaks: freezes due are spent
 actions = st.lists(
-    st.one_of(advance, advance, practise, practise, practise, sign_in, move), max_size=35
+    st.one_of(advance, advance, practise, practise, practise, sign_in, move, grant, grant, look),
+    max_size=35,
 )
 
 
@@ -75,18 +82,31 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
         # The totals boards read are the ledger summed by week, month and all time.
         assert stored_totals(session, user_id) == totals_from_ledger(ledger)
 
+        kept = session.execute(
+            select(StreakFreeze.language, StreakFreeze.day).where(
+                StreakFreeze.user_id == user_id, StreakFreeze.day.is_not(None)
+            )
+        ).all()
+        held = freezes.held_count(session, user_id)
+        assert held <= ctx.settings.streak_freeze_cap
+        practised = {(d.language, d.day) for d in ledger if d.counts_for_streak}
+        assert not practised & {(row.language, row.day) for row in kept}  # never both
         for language, ul in stored.items():
             derived = derive_streak(
-                d.day for d in ledger if d.language == language and d.counts_for_streak
+                (day for code, day in practised if code == language),
+                (row.day for row in kept if row.language == language),
             )
             assert (ul.last_practice_date, ul.max_streak, ul.max_streak_date) == (
                 derived.last_practice_date,
                 derived.max_streak,
                 derived.max_streak_date,
             )
-            # 0 is stored only after a sign-in found the streak lapsed; never a wrong length.
+            assert ul.kept_through == derived.kept_through
+            # 0 is stored only once the streak was found lapsed; never a wrong length.
             assert ul.daily_streak in (0, derived.daily_streak)
-            alive = current_streak(derived.daily_streak, derived.last_practice_date, today)
+            alive = current_streak(
+                derived.daily_streak, derived.last_practice_date, today, derived.kept_through
+            )
             assert shown[language].daily_streak == alive
 
 
@@ -107,6 +127,10 @@ def test_stored_streaks_always_equal_the_ledger(
     )
     user = make_learner(db, ctx, timezone=zone)
     for step in steps:
+        if step[0] == "look":  # settling opens a transaction of its own, as a read does
+            settle_now(db, ctx, user.id)
+            check_agreement(db, ctx, user.id, minimum)
+            continue
         with db.transaction() as session:
             if step[0] == "advance":
                 clock.advance(timedelta(hours=step[1]))
@@ -125,6 +149,9 @@ def test_stored_streaks_always_equal_the_ledger(
                         outcome=Outcome.CORRECT if kind == "exercise" else None,
                     ),
                 )
+            elif step[0] == "grant":
+                with contextlib.suppress(FreezeLimitReached):
+                    freezes.grant_to(session, ctx, user.id, freezes.Grant("property"))
             elif step[0] == "sign_in":
                 accounts_use_case.sign_in(
                     session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD

@@ -165,7 +165,7 @@ class TestLanguages:
             assert fresh is not None
             views = reading.list_streaks(session, fresh, local_date(fresh, ctx.clock.now()))
         today = clock.now().date()
-        pairs = [(v.daily_streak, v.last_practice_date) for v in views]
+        pairs = [(v.daily_streak, v.last_practice_date, None) for v in views]
         assert best_current_streak(pairs, today) == 2
 
 

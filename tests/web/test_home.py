@@ -24,7 +24,9 @@ from tests.web.helpers import (
 )
 from zeal.app import create_app
 from zeal.clock import FixedClock
+from zeal.context import Context
 from zeal.db import Database
+from zeal.practice import freezes
 
 
 def practice_form(**fields: str) -> dict[str, str]:
@@ -380,3 +382,31 @@ class TestWithoutThePracticeForm:
             False,
         )
         assert streaks(client, anna[1]) == []
+
+
+class TestStreakFreezes:
+    def test_home_shows_freezes_held_and_the_day_one_kept(
+        self,
+        anna: Learner,
+        signed_in: SignedIn,
+        client: TestClient,
+        db: Database,
+        ctx: Context,
+        clock: FixedClock,
+    ) -> None:
+        browser = signed_in("anna")
+        home = browser.page("/")
+        assert 'data-held="0"' in home and "<strong>0 of 2</strong> held" in home
+        log(browser)  # 10 March
+        with db.transaction() as session:
+            freezes.grant_to(session, ctx, anna[0]["id"], freezes.Grant("welcome"))
+        assert "<strong>1 of 2</strong> held" in browser.page("/")
+        clock.advance(timedelta(days=2))  # the 11th passes unpractised: the freeze keeps it
+        home = browser.page("/")
+        assert streak_cards(home) == {"es": ("at-risk", 1)}
+        classes, label = calendar_cell(home, "2026-03-11")
+        assert classes == ["level-0", "kept"]
+        assert label == "Wed 11 Mar: a streak freeze kept your Spanish streak"
+        hero = hero_of(home)
+        assert hero is not None and "A streak freeze kept it on 11 Mar 2026." in hero[1]
+        assert "<strong>0 of 2</strong> held" in home

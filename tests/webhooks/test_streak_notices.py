@@ -14,6 +14,7 @@ from zeal.app import create_app
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
+from zeal.use_cases.settling import settle_due
 from zeal.use_cases.streak_notices import write_notices
 
 NOTICES = ["streak.at_risk", "streak.lost"]
@@ -140,6 +141,33 @@ def test_a_lost_streak_is_announced_once_with_its_length(
     assert notices(db, ctx) == 1  # lost
     clock.advance(timedelta(days=1))
     assert notices(db, ctx) == 0
+    assert sent(db)[-1] == (
+        "streak.lost",
+        {"language": "es", "streak": 3, "last_practice_date": "2026-05-03"},
+    )
+
+
+def test_a_day_a_freeze_kept_is_not_a_lost_streak_and_the_next_day_is_at_risk(
+    client: TestClient, key: Headers, db: Database, ctx: Context, clock: FixedClock, listening: None
+) -> None:
+    put_learner(client, key, "u1", timezone="Europe/Madrid")
+    for day in ("01", "02", "03"):
+        practised(client, key, clock, "u1", f"2026-05-{day}T08:00:00+02:00")
+    granted = client.post("/v1/platform/learners/u1/freezes", headers=key, json={"reason": "gift"})
+    assert granted.status_code == 201, granted.text
+    clock.set(utc("2026-05-04T23:59:00+02:00"))
+    assert notices(db, ctx) == 1  # at risk on the 4th, freeze or not: practice keeps it best
+    clock.set(utc("2026-05-05T00:00:00+02:00"))  # the 4th is over: the freeze keeps it
+    assert settle_due(db, ctx) == 1
+    assert notices(db, ctx) == 0  # not lost
+    clock.set(utc("2026-05-05T19:00:00+02:00"))
+    assert notices(db, ctx) == 1  # the 5th is at risk now, for the same 3 days
+    kinds = [(kind, data["streak"]) for kind, data in sent(db)]
+    assert kinds == [("streak.at_risk", 3), ("streak.at_risk", 3)]
+    assert sent(db)[-1][1]["ends_at"] == "2026-05-05T22:00:00Z"
+    clock.set(utc("2026-05-06T00:00:00+02:00"))  # no freeze left: the 5th ends the streak
+    assert settle_due(db, ctx) == 0
+    assert notices(db, ctx) == 1
     assert sent(db)[-1] == (
         "streak.lost",
         {"language": "es", "streak": 3, "last_practice_date": "2026-05-03"},

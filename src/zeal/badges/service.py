@@ -211,9 +211,10 @@ def _announce(session: Session, user_id: int, badge: AwardedBadge, now: datetime
 
 
 def _best_streak(languages: Iterable[Any], today: date) -> int:
-    """`languages`: learner languages, or rows with their streak and last practice date."""
+    """`languages`: learner languages, or rows with their streak, last practice date and
+    the last day a freeze kept."""
     return best_current_streak(
-        ((ul.daily_streak, ul.last_practice_date) for ul in languages), today
+        ((ul.daily_streak, ul.last_practice_date, ul.kept_through) for ul in languages), today
     )
 
 
@@ -443,9 +444,9 @@ def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
 
 
 _LANGUAGE = cast(Table, UserLanguage.__table__)
-_STREAKS = select(_LANGUAGE.c.daily_streak, _LANGUAGE.c.last_practice_date).where(
-    _LANGUAGE.c.user_id == bindparam("user_id")
-)
+_STREAKS = select(
+    _LANGUAGE.c.daily_streak, _LANGUAGE.c.last_practice_date, _LANGUAGE.c.kept_through
+).where(_LANGUAGE.c.user_id == bindparam("user_id"))
 
 
 def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from zeal.accounts.schemas import MeRead
 from zeal.data_rights.service import LearnerData
-from zeal.practice.schemas import PracticeDayRead, PracticeEventRead
+from zeal.practice.schemas import FreezeRead, PracticeDayRead, PracticeEventRead
 from zeal.schemas import Schema
 
 S = TypeVar("S", bound=Schema)
@@ -36,6 +36,7 @@ class LanguageExport(Schema):
     last_practice_date: date | None
     max_streak: int
     max_streak_date: date | None
+    kept_through: date | None
     started_at: datetime
 
 
@@ -107,6 +108,7 @@ class LearnerExport(Schema):
     practice_events: list[PracticeEventRead]
     practice_days: list[PracticeDayRead]
     languages: list[LanguageExport]
+    streak_freezes: list[FreezeRead]
     daily_goals: list[DailyGoalExport]
     friendships: list[FriendshipExport]
     friend_requests: list[FriendRequestExport]
@@ -126,6 +128,7 @@ class LearnerExport(Schema):
             practice_events=[PracticeEventRead.of(row) for row in data.practice_events],
             practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
             languages=[LanguageExport.model_validate(row) for row in data.languages],
+            streak_freezes=[FreezeRead.model_validate(row) for row in data.streak_freezes],
             daily_goals=[DailyGoalExport.model_validate(row) for row in data.daily_goals],
             friendships=[_read(FriendshipExport, row, friend=f) for row, f in data.friendships],
             friend_requests=[

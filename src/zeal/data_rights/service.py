@@ -17,7 +17,7 @@ from zeal.context import Context
 from zeal.data_rights import errors
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.limits.service import SignInAttempt
-from zeal.practice.models import PracticeDay, PracticeEvent, UserLanguage
+from zeal.practice.models import PracticeDay, PracticeEvent, StreakFreeze, UserLanguage
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class LearnerData:
     practice_events: list[PracticeEvent]
     practice_days: list[PracticeDay]
     languages: list[UserLanguage]
+    streak_freezes: list[StreakFreeze]
     daily_goals: list[DailyGoal]
     friendships: list[tuple[Friendship, str]]
     friend_requests: list[tuple[FriendRequest, str, str]]
@@ -90,6 +91,10 @@ def _practice(session: Session, mine: int) -> dict[str, list[Any]]:
             select(UserLanguage)
             .where(UserLanguage.user_id == mine)
             .order_by(UserLanguage.language),
+        ),
+        "streak_freezes": _all(
+            session,
+            select(StreakFreeze).where(StreakFreeze.user_id == mine).order_by(StreakFreeze.id),
         ),
     }
 

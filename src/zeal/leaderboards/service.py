@@ -290,7 +290,11 @@ def _streak_board(
         yesterday = case(
             *((_USER.c.timezone.in_(names), day) for day, names in sorted(by_yesterday.items()))
         )
-    alive = case((_LANGUAGE.c.last_practice_date >= yesterday, _LANGUAGE.c.daily_streak), else_=0)
+    # Alive while the run's last day, practised or kept by a freeze, is yesterday or later.
+    through = or_(
+        _LANGUAGE.c.last_practice_date >= yesterday, _LANGUAGE.c.kept_through >= yesterday
+    )
+    alive = case((through, _LANGUAGE.c.daily_streak), else_=0)
     best = (
         select(_LANGUAGE.c.user_id, func.max(alive).label("value"))
         .join(_USER, _USER.c.id == _LANGUAGE.c.user_id)

@@ -21,8 +21,8 @@ from zeal.platform.schemas import (
     PracticeBatch,
     PracticeBatchItem,
 )
-from zeal.practice.api import REPLAY, recorded_response
-from zeal.practice.schemas import PracticeEventCreate, PracticeRecorded
+from zeal.practice.api import GRANT_REPLAY, REPLAY, granted_response, recorded_response
+from zeal.practice.schemas import FreezeGrant, FreezeGranted, PracticeEventCreate, PracticeRecorded
 from zeal.problems import refusals, validation_errors
 from zeal.schemas import answer
 
@@ -93,6 +93,26 @@ def record_practice(
         api_key_id=key.id,
     )
     return recorded_response(recorded)
+
+
+@router.post(
+    _LEARNER + "/freezes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FreezeGranted,
+    responses={**GRANT_REPLAY, **refusals(404, 409)},
+)
+def grant_freeze(
+    external_id: ExternalIdPath,
+    body: FreezeGrant,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    """Give the platform's learner a streak freeze: the same body and answers as
+    `POST /v1/users/{user_id}/freezes`."""
+    given = body.command(key.id)
+    view, replayed, held = service.grant_freeze(session, ctx, key.platform_id, external_id, given)
+    return granted_response(view, replayed, held)
 
 
 @router.post(

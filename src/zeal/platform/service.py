@@ -11,7 +11,7 @@ from zeal.accounts.models import SessionToken
 from zeal.accounts.platform_learners import LearnerFields, PutLearner
 from zeal.context import Context
 from zeal.data_rights.service import erase_learner
-from zeal.practice import daily_streaks
+from zeal.practice import daily_streaks, freezes
 from zeal.practice.recording import Practice
 from zeal.use_cases import accounts as accounts_use_case
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
@@ -45,6 +45,13 @@ def record(
 ) -> RecordedPractice:
     user_id = platform_learners.learner_id(session, platform_id, external_id)
     return record_practice(session, ctx, user_id=user_id, practice=practice, api_key_id=api_key_id)
+
+
+def grant_freeze(
+    session: Session, ctx: Context, platform_id: int, external_id: str, given: freezes.Grant
+) -> tuple[freezes.FreezeView, bool, int]:
+    user_id = platform_learners.learner_id(session, platform_id, external_id)
+    return freezes.grant_to(session, ctx, user_id, given)
 
 
 # A session a platform hands to its front end: short-lived, since it travels through browsers.

@@ -6,11 +6,16 @@ from fastapi import APIRouter, Query, Response, status
 
 from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
-from zeal.deps import ContextDep, CurrentUser, PlatformKey, SessionDep
-from zeal.practice import goals, reading
+from zeal.context import Context
+from zeal.deps import ContextDep, CurrentUser, DatabaseDep, PlatformKey, SessionDep
+from zeal.practice import freezes, goals, reading
 from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.practice.reading import LedgerQuery
 from zeal.practice.schemas import (
+    FreezeGrant,
+    FreezeGranted,
+    FreezeList,
+    FreezeRead,
     GoalRead,
     PracticeDayList,
     PracticeDayRead,
@@ -22,6 +27,7 @@ from zeal.practice.schemas import (
 )
 from zeal.problems import refusals
 from zeal.schemas import IdPath, IsoDate, answer
+from zeal.use_cases import settling
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 
 router = APIRouter(prefix="/v1", tags=["practice"])
@@ -92,10 +98,13 @@ def record_practice_for_user(
 
 
 @router.get("/me/streaks", response_model=StreakList)
-def read_my_streaks(user: CurrentUser, session: SessionDep, ctx: ContextDep) -> Response:
-    """The learner's streak in every language they practise, longest first."""
+def read_my_streaks(
+    user: CurrentUser, session: SessionDep, ctx: ContextDep, database: DatabaseDep
+) -> Response:
+    """The learner's streak in every language they practise, longest first (the streak
+    freezes due spent first)."""
     today = local_date(user, ctx.clock.now())
-    views = reading.list_streaks(session, user, today)
+    views = settling.own_streaks(database, session, ctx, user)
     streaks = StreakList(
         today=today,
         min_daily_seconds=ctx.settings.min_daily_seconds,
@@ -110,14 +119,69 @@ def read_my_practice_days(
     user: CurrentUser,
     session: SessionDep,
     ctx: ContextDep,
+    database: DatabaseDep,
     language: Annotated[str | None, Query(max_length=MAX_TAG_LENGTH)] = None,
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,
     to: Annotated[IsoDate | None, Query()] = None,
 ) -> PracticeDayList:
-    """The practice-day ledger (local dates, inclusive; default: the last 30 days)."""
+    """The practice-day ledger (local dates, inclusive; default: the last 30 days), with the
+    days streak freezes kept."""
     query = LedgerQuery(as_language(language) if language else None, from_, to)
     today = local_date(user, ctx.clock.now())
-    start, end, rows = reading.list_practice_days(session, user, today, query)
+    with settling.settled(database, session, ctx, user) as reads:
+        start, end, rows = reading.list_practice_days(reads, user, today, query)
+        kept = freezes.kept_days(reads, user.id, start, end, query.language)
     return PracticeDayList.model_validate(
-        {"from": start, "to": end, "days": [PracticeDayRead.of(row) for row in rows]}
+        {
+            "from": start,
+            "to": end,
+            "days": [PracticeDayRead.of(row) for row in rows],
+            "kept_days": [{"language": code, "day": day} for code, day in kept],
+        }
     )
+
+
+@router.get("/me/freezes", response_model=FreezeList)
+def read_my_freezes(
+    user: CurrentUser, session: SessionDep, ctx: ContextDep, database: DatabaseDep
+) -> Response:
+    """The streak freezes the learner holds and has spent, and how to earn one."""
+    with settling.settled(database, session, ctx, user) as reads:
+        found = freezes.list_freezes(reads, user.id)
+    return answer(freeze_list(ctx, found))
+
+
+def freeze_list(ctx: Context, found: freezes.Freezes) -> FreezeList:
+    return FreezeList(
+        held=found.held,
+        cap=ctx.settings.streak_freeze_cap,
+        earn_every_days=ctx.settings.streak_freeze_earn_days,
+        freezes=[FreezeRead.of(view) for view in found.freezes],
+    )
+
+
+def granted_response(view: freezes.FreezeView, replayed: bool, held: int) -> Response:
+    result = FreezeGranted(freeze=FreezeRead.of(view), held=held)
+    if replayed:
+        return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
+    return answer(result, status.HTTP_201_CREATED)
+
+
+GRANT_REPLAY: dict[int | str, dict[str, Any]] = {
+    200: {"model": FreezeGranted, "description": "The idempotency key was seen before."}
+}
+
+
+@router.post(
+    "/users/{user_id}/freezes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FreezeGranted,
+    responses={**GRANT_REPLAY, **refusals(404, 409)},
+)
+def grant_freeze(
+    user_id: IdPath, body: FreezeGrant, key: PlatformKey, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Give a learner a streak freeze (platform servers, `X-API-Key`); refused with
+    `409 freeze_limit_reached` when they hold the cap already."""
+    view, replayed, held = freezes.grant_to(session, ctx, user_id, body.command(key.id))
+    return granted_response(view, replayed, held)

@@ -4,13 +4,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, update
+from sqlalchemy import Subquery, Table, bindparam, insert, literal, or_, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from zeal.practice.ledger import run_length_ending_at, run_length_starting_after
-from zeal.practice.models import PracticeDay, UserLanguage
-from zeal.practice.streaks import ONE_DAY, StreakState, add_streak_day
+from zeal.practice.models import PracticeDay, StreakFreeze, UserLanguage
+from zeal.practice.streaks import ONE_DAY, RunAfter, StreakState, add_streak_day, alive_through
 
 _LANGUAGE = cast(Table, UserLanguage.__table__)
 
@@ -24,18 +23,32 @@ class LanguageStreak:
     last_practice_date: date | None
     max_streak: int
     max_streak_date: date | None
+    kept_through: date | None = None
 
     @property
     def state(self) -> StreakState:
         return StreakState(
-            self.daily_streak, self.last_practice_date, self.max_streak, self.max_streak_date
+            self.daily_streak,
+            self.last_practice_date,
+            self.max_streak,
+            self.max_streak_date,
+            self.kept_through,
         )
+
+    @property
+    def alive_through(self) -> date | None:
+        return self.state.alive_through
 
 
 def streak_of_row(row: Any) -> LanguageStreak:
     """A `user_language` row's streak (any row with its columns)."""
     return LanguageStreak(
-        row.language, row.daily_streak, row.last_practice_date, row.max_streak, row.max_streak_date
+        row.language,
+        row.daily_streak,
+        row.last_practice_date,
+        row.max_streak,
+        row.max_streak_date,
+        row.kept_through,
     )
 
 
@@ -44,20 +57,24 @@ def first_streak(language: str) -> LanguageStreak:
     return LanguageStreak(language, 0, None, 0, None)
 
 
+def streak_from_state(language: str, state: StreakState) -> LanguageStreak:
+    return LanguageStreak(
+        language,
+        state.daily_streak,
+        state.last_practice_date,
+        state.max_streak,
+        state.max_streak_date,
+        state.kept_through,
+    )
+
+
 def extend_streak(
     session: Session, user_id: int, streak: LanguageStreak, day: date
 ) -> LanguageStreak:
     """`day` just became a streak day in this language: the streak it makes (not yet kept)."""
     before = _streak_days_before(session, user_id, streak, day)
-    after = _streak_days_after(session, user_id, streak, day)
-    new = add_streak_day(streak.state, day, before, after)
-    return replace(
-        streak,
-        daily_streak=new.daily_streak,
-        last_practice_date=new.last_practice_date,
-        max_streak=new.max_streak,
-        max_streak_date=new.max_streak_date,
-    )
+    after = _run_after(session, user_id, streak, day)
+    return streak_from_state(streak.language, add_streak_day(streak.state, day, before, after))
 
 
 def keep_streak(
@@ -72,6 +89,7 @@ def keep_streak(
         "b_last_practice_date": streak.last_practice_date,
         "b_max_streak": streak.max_streak,
         "b_max_streak_date": streak.max_streak_date,
+        "b_kept_through": streak.kept_through,
     }
     if started_at is None:
         session.execute(_UPDATE_STREAK, values)
@@ -85,7 +103,13 @@ def keep_streak(
 
 _STREAK_VALUES: dict[str, Any] = {
     name: bindparam(f"b_{name}")
-    for name in ("daily_streak", "last_practice_date", "max_streak", "max_streak_date")
+    for name in (
+        "daily_streak",
+        "last_practice_date",
+        "max_streak",
+        "max_streak_date",
+        "kept_through",
+    )
 }
 _UPDATE_STREAK = (
     update(_LANGUAGE)
@@ -104,30 +128,61 @@ _INSERT_STREAK = insert(_LANGUAGE).values(
 
 
 def _streak_days_before(session: Session, user_id: int, streak: LanguageStreak, day: date) -> int:
-    """Length of the run of streak days ending the day before `day`."""
-    last = streak.last_practice_date
-    if last is None or last < day - ONE_DAY:
+    """How many streak days the run ending the day before `day` has."""
+    through = streak.alive_through
+    if through is None or through < day - ONE_DAY:
         return 0
-    if last == day - ONE_DAY and streak.daily_streak > 0:
+    if through == day - ONE_DAY and streak.daily_streak > 0:
         return streak.daily_streak  # the everyday case: no ledger read needed
     # A late event, a westward move, or a streak reset at sign-in: count in the ledger.
-    return run_length_ending_at(session, _streak_days(user_id, streak.language), day - ONE_DAY)
+    return streak_ending_at(session, user_id, streak.language, day - ONE_DAY)
 
 
-def _streak_days_after(session: Session, user_id: int, streak: LanguageStreak, day: date) -> int:
-    """Length of the run of streak days starting the day after `day`."""
-    last = streak.last_practice_date
-    if last is None or last <= day:
-        return 0
-    return run_length_starting_after(session, _streak_days(user_id, streak.language), day, last)
+def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date) -> RunAfter:
+    """The run of streak and kept days starting the day after `day`."""
+    through = streak.alive_through
+    if through is None or through <= day:
+        return RunAfter()
+    covered = _covered_days(user_id, streak.language)
+    following = session.execute(
+        select(covered.c.day, covered.c.practised)
+        .where(covered.c.day > day, covered.c.day <= through)
+        .order_by(covered.c.day)
+    ).all()
+    run, expected = RunAfter(), day + ONE_DAY
+    for found, practised in following:
+        if found != expected:
+            break
+        grown = RunAfter(run.streak_days + 1, found, found)
+        run = grown if practised else replace(run, end=found)
+        expected += ONE_DAY
+    return run
 
 
-def _streak_days(user_id: int, language: str) -> Select[date]:
-    return select(PracticeDay.day).where(
-        PracticeDay.user_id == user_id,
-        PracticeDay.language == language,
-        PracticeDay.counts_for_streak.is_(True),
-    )
+def _covered_days(user_id: int, language: str) -> Subquery:
+    """A language's streak days (`practised` 1) and kept days (0), as one set of days."""
+    days, kept = _DAY.c, _FREEZE.c
+    return union_all(
+        select(days.day, literal(1).label("practised")).where(
+            days.user_id == user_id,
+            days.language == language,
+            days.counts_for_streak.is_(True),
+        ),
+        select(kept.day, literal(0).label("practised")).where(
+            kept.user_id == user_id, kept.language == language, kept.day.is_not(None)
+        ),
+    ).subquery("covered")
+
+
+_DAY = cast(Table, PracticeDay.__table__)
+_FREEZE = cast(Table, StreakFreeze.__table__)
+
+
+def read_streak(session: Session, user_id: int, language: str) -> LanguageStreak:
+    row = session.execute(
+        select(_LANGUAGE).where(_LANGUAGE.c.user_id == user_id, _LANGUAGE.c.language == language)
+    ).one()
+    return streak_of_row(row)
 
 
 def restore_streaks_after_move(session: Session, user_id: int) -> None:
@@ -144,22 +199,23 @@ def restore_streaks_after_move(session: Session, user_id: int) -> None:
         )
     ).all()
     for ul in reset:
-        assert ul.last_practice_date is not None
-        ul.daily_streak = run_length_ending_at(
-            session, _streak_days(user_id, ul.language), ul.last_practice_date
-        )
+        through = alive_through(ul.last_practice_date, ul.kept_through)
+        assert through is not None
+        ul.daily_streak = streak_ending_at(session, user_id, ul.language, through)
 
 
 def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:
-    """At sign-in (the learner's row locked), store 0 for streaks whose last practice day is
+    """Once freezes are spent (the learner's row locked), store 0 for streaks whose run ended
     before yesterday. Reads already show 0 for those; this only brings the stored value in
     line. The max is kept."""
+    yesterday = today - ONE_DAY
     session.execute(
         update(UserLanguage)
         .where(
             UserLanguage.user_id == user_id,
             UserLanguage.daily_streak > 0,
-            UserLanguage.last_practice_date < today - ONE_DAY,
+            UserLanguage.last_practice_date < yesterday,
+            or_(UserLanguage.kept_through.is_(None), UserLanguage.kept_through < yesterday),
         )
         .values(daily_streak=0)
         .execution_options(synchronize_session=False)
@@ -167,5 +223,20 @@ def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:
 
 
 def streak_ending_at(session: Session, user_id: int, language: str, day: date) -> int:
-    """Length of the language's run of streak days ending on `day`, counted in the ledger."""
-    return run_length_ending_at(session, _streak_days(user_id, language), day)
+    """How many streak days the language's run ending on `day` has (a run of streak and kept
+    days), counted in the ledger, read in pages from `day` backwards."""
+    covered = _covered_days(user_id, language)
+    count, expected = 0, day
+    while True:
+        chunk = session.execute(
+            select(covered.c.day, covered.c.practised)
+            .where(covered.c.day <= expected)
+            .order_by(covered.c.day.desc())
+            .limit(256)
+        ).all()
+        for found, practised in chunk:
+            if found != expected:
+                return count
+            count, expected = count + practised, expected - ONE_DAY
+        if len(chunk) < 256:
+            return count

@@ -1,6 +1,6 @@
 """Refusals of the practice domain."""
 
-from zeal.errors import Invalid, ZealError
+from zeal.errors import Conflict, Invalid, ZealError
 
 
 class LanguageUnknown(Invalid):
@@ -48,3 +48,8 @@ class ImplausibleActivity(ZealError):
     status = 429
     code = "implausible_activity"
     title = "Implausible activity"
+
+
+class FreezeLimitReached(Conflict):
+    code = "freeze_limit_reached"
+    title = "The learner holds as many streak freezes as they may"

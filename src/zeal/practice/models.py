@@ -143,4 +143,32 @@ class UserLanguage(Base):
     last_practice_date: Mapped[date | None] = mapped_column(Date)
     max_streak: Mapped[int] = mapped_column(Integer, default=0)
     max_streak_date: Mapped[date | None] = mapped_column(Date)
+    # The run's last day kept by a streak freeze, when that is after `last_practice_date`:
+    # the streak is alive through it. NULL otherwise.
+    kept_through: Mapped[date | None] = mapped_column(Date)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StreakFreeze(Base):
+    """One streak freeze: earned by a streak or granted by the platform; while `day` is NULL
+    the learner holds it, once spent it keeps `day` in `language` as a kept day."""
+
+    __tablename__ = "streak_freeze"
+    __table_args__ = (
+        # One freeze per kept day: the last word should two spends race.
+        UniqueConstraint("user_id", "language", "day"),
+        UniqueConstraint("user_id", "idempotency_key_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(10))  # earned | granted
+    reason: Mapped[str | None] = mapped_column(String(200))  # a grant's, as the platform wrote
+    earned_language: Mapped[str | None] = mapped_column(String(2))
+    earned_streak: Mapped[int | None] = mapped_column(Integer)  # the streak length that earned it
+    idempotency_key_hash: Mapped[str | None] = mapped_column(String(64))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    language: Mapped[str | None] = mapped_column(String(2))
+    day: Mapped[date | None] = mapped_column(Date)
+    spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,5 +1,6 @@
 """Reading streaks and the practice-day ledger, each learner on their own today."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, cast
@@ -12,7 +13,7 @@ from zeal.db import among
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, UserLanguage
-from zeal.practice.streaks import current_streak
+from zeal.practice.streaks import ONE_DAY, alive_through, current_streak
 
 MAX_LEDGER_SPAN_DAYS = 366
 
@@ -29,6 +30,7 @@ class StreakView:
     practiced_today: bool
     practice_seconds_today: int
     xp_today: int
+    kept_through: date | None = None  # the run's last day a freeze kept, after its last practice
 
 
 class StoredStreak(Protocol):
@@ -44,6 +46,8 @@ class StoredStreak(Protocol):
     def max_streak_date(self) -> date | None: ...
     @property
     def last_practice_date(self) -> date | None: ...
+    @property
+    def kept_through(self) -> date | None: ...
 
 
 def streak_view(
@@ -51,13 +55,14 @@ def streak_view(
 ) -> StreakView:
     return StreakView(
         language=ul.language,
-        daily_streak=current_streak(ul.daily_streak, ul.last_practice_date, today),
+        daily_streak=current_streak(ul.daily_streak, ul.last_practice_date, today, ul.kept_through),
         max_streak=ul.max_streak,
         max_streak_date=ul.max_streak_date,
         last_practice_date=ul.last_practice_date,
         practiced_today=practiced_today,
         practice_seconds_today=seconds_today,
         xp_today=xp_today,
+        kept_through=ul.kept_through,
     )
 
 
@@ -66,15 +71,31 @@ def list_streaks(session: Session, user: User, today: date) -> list[StreakView]:
     return streaks_of(session, {user.id: today})[user.id]
 
 
+def own_streaks(session: Session, user_id: int, today: date) -> tuple[list[StreakView], bool]:
+    """The learner's streaks, and whether they are unsettled (`freezes.needs_settling`): a
+    freeze may be due, so the learner's own view must settle them first."""
+    views, unsettled = _streaks_of(session, {user_id: today})
+    return views[user_id], bool(unsettled)
+
+
 def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[StreakView]]:
     """Each learner's streaks as seen on their own today (by id); one query for any number."""
+    return _streaks_of(session, todays)[0]
+
+
+def _streaks_of(
+    session: Session, todays: dict[int, date]
+) -> tuple[dict[int, list[StreakView]], set[int]]:
     if not todays:
-        return {}
+        return {}, set()
     rows = session.execute(
         _STREAKS_WITH_DAYS, {"user_ids": list(todays), "days": list(set(todays.values()))}
     )
     found: dict[tuple[int, str], StreakView] = {}
+    unsettled: set[int] = set()
     for row in rows:
+        if needs_settling([row], todays[row.user_id]):
+            unsettled.add(row.user_id)
         # A language comes once per distinct today among the learners; keep its own today's.
         today = todays[row.user_id]
         own_day = row.day == today
@@ -91,7 +112,17 @@ def streaks_of(session: Session, todays: dict[int, date]) -> dict[int, list[Stre
         views[user_id].append(view)
     for user_views in views.values():
         user_views.sort(key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
-    return views
+    return views, unsettled
+
+
+def needs_settling(rows: Iterable[StoredStreak], today: date) -> bool:
+    """Whether a stored streak's run ended before yesterday: a whole day is over that was
+    neither practised nor kept (a freeze may be due, or the stored length is stale)."""
+    for row in rows:
+        through = alive_through(row.last_practice_date, row.kept_through)
+        if row.daily_streak > 0 and through is not None and through < today - ONE_DAY:
+            return True
+    return False
 
 
 _DAY = cast(Table, PracticeDay.__table__)
@@ -105,6 +136,7 @@ _STREAKS_WITH_DAYS = (
         _LANGUAGE.c.max_streak,
         _LANGUAGE.c.max_streak_date,
         _LANGUAGE.c.last_practice_date,
+        _LANGUAGE.c.kept_through,
         _DAY.c.day,
         _DAY.c.counts_for_streak,
         *(_DAY.c[column] for column in SECONDS_COLUMNS),

@@ -41,7 +41,7 @@ from zeal.clock import local_date, local_datetime
 from zeal.context import Context
 from zeal.db import upsert
 from zeal.errors import Invalid
-from zeal.practice import errors, totals
+from zeal.practice import daily_streaks, errors, freezes, totals
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.daily_streaks import (
     LanguageStreak,
@@ -159,9 +159,16 @@ def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> A
         earlier = session.get(PracticeEvent, standing.earlier_id)
     if earlier is not None:
         check_same_event(earlier.request_fingerprint, fingerprint)
-    return Attempt(
-        user, practice, occurred_at, day, today, key_hash, fingerprint, earlier, standing
-    )
+        return Attempt(
+            user, practice, occurred_at, day, today, key_hash, fingerprint, earlier, standing
+        )
+    _check_plausible(ctx, standing, occurred_at)  # every refusal comes before a write
+    if freezes.needs_settling(standing.streaks.values(), today):
+        # A day ended unpractised since the learner was last seen: spend what freezes are
+        # due first, so the event extends the streak they kept. (A replay changes nothing.)
+        freezes.settle(session, ctx, user, today)
+        standing = _standing(session, user, practice.language, occurred_at, day, today, key_hash)
+    return Attempt(user, practice, occurred_at, day, today, key_hash, fingerprint, None, standing)
 
 
 def check_same_event(earlier_fingerprint: str | None, fingerprint: str) -> None:
@@ -259,6 +266,7 @@ _STANDING = (
         _LANGUAGE.c.last_practice_date,
         _LANGUAGE.c.max_streak,
         _LANGUAGE.c.max_streak_date,
+        _LANGUAGE.c.kept_through,
         select(func.count())
         .select_from(_EVENT)
         .where(
@@ -305,17 +313,11 @@ def minute_of(occurred_at: datetime) -> datetime:
 def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     """Add the event to its practice day; extend the streak when the day now counts."""
     user, practice, standing, day = attempt.user, attempt.practice, attempt.standing, attempt.day
-    _check_plausible(ctx, attempt)
     amounts = amounts_of(practice, xp_table(session, standing.xp_version))
     after, new_streak_day = _add_to_day(session, ctx, user.id, practice, day, amounts)
     new_day = after["events"] == 1  # this event inserted the language-day
     stored = standing.streaks.get(practice.language)
-    streak = stored or first_streak(practice.language)
-    if new_streak_day:
-        streak = extend_streak(session, user.id, streak, day)
-    if stored is None or new_streak_day:
-        started_at = ctx.clock.now() if stored is None else None
-        keep_streak(session, user.id, streak, started_at=started_at)
+    streak = _streak_after(session, ctx, attempt, stored, new_streak_day)
     new_date = new_day and not standing.others_practised
     totals.add(
         session, user.id, practice.language, day, amounts, new_day=new_day, new_date=new_date
@@ -333,6 +335,31 @@ def book(session: Session, ctx: Context, attempt: Attempt) -> Booking:
     streaks = tuple({**standing.streaks, practice.language: streak}.values())
     xp_today = standing.xp_today + (amounts["xp"] if day == attempt.today else 0)
     return Booking(attempt, hour, new_streak_day, counts_new_date, view, streaks, amounts, xp_today)
+
+
+def _streak_after(
+    session: Session,
+    ctx: Context,
+    attempt: Attempt,
+    stored: LanguageStreak | None,
+    new_streak_day: bool,
+) -> LanguageStreak:
+    """The language's streak once the event is booked, kept when it moved. A past day that
+    a freeze kept gives the freeze back (which may then keep a later day); a streak that
+    reached a multiple of the earning length earns a freeze."""
+    user, language, day = attempt.user, attempt.practice.language, attempt.day
+    before = stored or first_streak(language)
+    if not new_streak_day:
+        if stored is None:
+            keep_streak(session, user.id, before, started_at=ctx.clock.now())
+        return before
+    returned = day < attempt.today and freezes.give_back(session, ctx, user.id, language, day)
+    streak = extend_streak(session, user.id, before, day)
+    keep_streak(session, user.id, streak, started_at=ctx.clock.now() if stored is None else None)
+    freezes.earn(session, ctx, user.id, before, streak)
+    if returned and freezes.settle(session, ctx, user, attempt.today):
+        streak = daily_streaks.read_streak(session, user.id, language)
+    return streak
 
 
 def keep(
@@ -429,13 +456,13 @@ def _checked_time(ctx: Context, occurred_at: datetime | None) -> datetime:
     return occurred_at
 
 
-def _check_plausible(ctx: Context, attempt: Attempt) -> None:
+def _check_plausible(ctx: Context, standing: Standing, occurred_at: datetime) -> None:
     """Nobody does more than `practice_events_per_minute` things in one minute: past that, the
     events are not real practice and count nowhere. Counted by the events' own minute (UTC), so
     a late batch is judged by when it happened, not when it arrived."""
     cap = ctx.settings.practice_events_per_minute
-    if attempt.standing.events_that_minute >= cap:
-        minute = minute_of(attempt.occurred_at)
+    if standing.events_that_minute >= cap:
+        minute = minute_of(occurred_at)
         raise errors.ImplausibleActivity(
             f"More than {cap} practice events in one minute ({minute:%Y-%m-%d %H:%M} UTC) cannot "
             "be real practice; this one was not counted."

@@ -1,12 +1,14 @@
 """Request and response shapes for practice events, streaks and the practice-day ledger."""
 
+import hashlib
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import AwareDatetime, Field, create_model
 
 from zeal.badges.schemas import NewBadge
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
+from zeal.practice.freezes import FreezeView, Grant
 from zeal.practice.goals import GoalProgress
 from zeal.practice.languages import LANGUAGES, MAX_TAG_LENGTH, as_language
 from zeal.practice.metrics import METRICS
@@ -77,6 +79,11 @@ class StreakRead(Schema):
     practiced_today: bool = Field(description="Whether today already counts for the streak.")
     practice_seconds_today: int
     xp_today: int = Field(description="XP earned today in this language.")
+    kept_through: date | None = Field(
+        default=None,
+        description="The last day a streak freeze kept, when the streak runs on through it "
+        "after its last practice day (the streak is alive through that day).",
+    )
 
     @classmethod
     def of(cls, view: StreakView) -> "StreakRead":
@@ -146,7 +153,68 @@ else:
     PracticeDayRead = create_model("PracticeDayRead", __base__=_PracticeDayFields, **_COUNTERS)
 
 
+class KeptDayRead(Schema):
+    language: str
+    day: date
+    kind: Literal["frozen"] = Field(
+        default="frozen", description="frozen: a streak freeze kept the streak through this day."
+    )
+
+
 class PracticeDayList(Schema):
     from_: date = Field(alias="from")
     to: date
     days: list[PracticeDayRead]
+    kept_days: list[KeptDayRead] = Field(
+        description="Days in the range without practice that a streak freeze kept."
+    )
+
+
+class FreezeRead(Schema):
+    id: int
+    source: Literal["earned", "granted"]
+    reason: str | None = Field(description="A grant's reason, as the platform wrote it.")
+    earned_language: str | None = Field(description="The language whose streak earned it.")
+    earned_streak: int | None = Field(description="The streak length that earned it.")
+    created_at: datetime
+    language: str | None = Field(description="The language it kept (null while held).")
+    day: date | None = Field(description="The local day it kept (null while held).")
+    spent_at: datetime | None
+
+    @classmethod
+    def of(cls, view: FreezeView) -> "FreezeRead":
+        return cls.model_validate(view.__dict__)
+
+
+class FreezeList(Schema):
+    held: int = Field(description="Freezes held now, ready for a missed day.")
+    cap: int = Field(description="The most a learner may hold.")
+    earn_every_days: int = Field(
+        description="A streak earns one freeze each time it reaches a multiple of this."
+    )
+    freezes: list[FreezeRead] = Field(
+        description="Held ones first, then spent ones, latest day first (at most 50)."
+    )
+
+
+class FreezeGrant(Schema):
+    reason: str = Field(min_length=1, max_length=200, description="Why, for the learner's record.")
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The same key again grants nothing more.",
+    )
+
+    def command(self, api_key_id: int | None) -> Grant:
+        key_hash = (
+            hashlib.sha256(self.idempotency_key.encode()).hexdigest()
+            if self.idempotency_key
+            else None
+        )
+        return Grant(self.reason, key_hash, api_key_id)
+
+
+class FreezeGranted(Schema):
+    freeze: FreezeRead
+    held: int = Field(description="Freezes the learner holds now.")

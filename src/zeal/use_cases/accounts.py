@@ -1,6 +1,6 @@
-"""Account changes that reach other domains: signing in (lapsed streaks are brought to 0 on
-the way) and editing the profile (a move of zone revives streaks the old calendar reset; a
-new name or avatar earns "Made It Yours")."""
+"""Account changes that reach other domains: signing in (the freezes due are spent and
+lapsed streaks brought to 0 on the way) and editing the profile (a move of zone revives
+streaks the old calendar reset; a new name or avatar earns "Made It Yours")."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +16,7 @@ from zeal.badges import service as badges_service
 from zeal.clock import local_date
 from zeal.context import Context
 from zeal.limits.service import SignInAttempt
-from zeal.practice import daily_streaks
+from zeal.practice import daily_streaks, freezes
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,10 @@ def open_session(
     session: Session, ctx: Context, user: User, lifetime: timedelta | None = None
 ) -> tuple[str, SessionToken]:
     """A session for a learner who proved who they are (a password, or their platform's
-    word): lapsed streaks are brought to 0 on the way, under the learner's lock."""
+    word): the freezes due are spent and lapsed streaks brought to 0 on the way, under the
+    learner's lock."""
     lock_user(session, user.id)
-    daily_streaks.reset_lapsed_streaks(session, user.id, local_date(user, ctx.clock.now()))
+    freezes.settle(session, ctx, user, local_date(user, ctx.clock.now()))
     return accounts_service.open_session(session, ctx, user, lifetime)
 
 

@@ -23,7 +23,7 @@ from zeal.context import Context
 from zeal.errors import ZealError
 from zeal.practice import everyday, recording
 from zeal.practice.models import SECONDS_COLUMNS
-from zeal.practice.reading import streak_view
+from zeal.practice.reading import needs_settling, streak_view
 from zeal.practice.recording import Practice
 from zeal.use_cases.record_practice import result_json
 
@@ -64,6 +64,7 @@ class _Batch:
     todays: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # days kept today
     in_minute: dict[tuple[int, datetime], int] = field(default_factory=dict)
     keys: set[tuple[int, str]] = field(default_factory=set)
+    unsettled: dict[int, bool] = field(default_factory=dict)  # by learner, once worked out
 
 
 def record_everyday(
@@ -173,11 +174,20 @@ def _take(batch: _Batch, learner: Learner, today: date, item: _Item) -> bool:
     return True
 
 
+def _unsettled(batch: _Batch, user_id: int, today: date) -> bool:
+    if user_id not in batch.unsettled:
+        streaks = (s for (owner, _), s in batch.known.streaks.items() if owner == user_id)
+        batch.unsettled[user_id] = needs_settling(streaks, today)
+    return batch.unsettled[user_id]
+
+
 def _books_quietly(
     batch: _Batch, learner: Learner, today: date, item: _Item, amounts: dict[str, int]
 ) -> bool:
     """Book an event that only adds to counters; False, booking nothing, for any other."""
     language = item.practice.language
+    if _unsettled(batch, learner.id, today):
+        return False  # freezes may be due first: `record_practice` spends them
     day = batch.known.days.get((learner.id, language, item.day))
     if day is None or not day["counts_for_streak"]:
         return False

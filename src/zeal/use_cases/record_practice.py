@@ -110,8 +110,8 @@ def result_json(view: StreakView, new_badges: list[AwardedBadge], xp: dict[str, 
 def _replayed(earlier: PracticeEvent) -> RecordedPractice:
     """The answer the event gave the first time (events kept before XP existed earned none)."""
     data = json.loads(earlier.result_json)
-    streak = {"xp_today": 0, **data["streak"]}
-    for field in ("max_streak_date", "last_practice_date"):
+    streak = {"xp_today": 0, "kept_through": None, **data["streak"]}
+    for field in ("max_streak_date", "last_practice_date", "kept_through"):
         streak[field] = date.fromisoformat(streak[field]) if streak[field] else None
     badges = [AwardedBadge(**b) for b in data["new_badges"]]
     xp = data.get("xp", {"earned": 0, "today": 0})

@@ -1,15 +1,16 @@
 """`streak.at_risk` and `streak.lost`: events no request causes, found by the worker's scan.
 
-A streak is at risk on the day after its last practice day, from `streak_at_risk_hour` on the
-learner's clock until their midnight; it is lost once that day has passed. Each notice is
-written once per streak (`streak_notice`), whichever worker finds it first; a worker that was
-away for more than a day does not send the notices it missed.
+A streak is at risk on the day after its run's last day (practised, or kept by a streak
+freeze), from `streak_at_risk_hour` on the learner's clock until their midnight; it is lost
+once that day has passed and no freeze kept it (the worker settles freezes before this scan).
+Each notice is written once per streak (`streak_notice`), whichever worker finds it first; a
+worker that was away for more than a day does not send the notices it missed.
 """
 
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, exists, select
+from sqlalchemy import Table, and_, case, exists, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -33,17 +34,24 @@ def write_notices(session: Session, ctx: Context) -> int:
     written = 0
     for row in _candidates(session, now.date()):
         today = local_date(row, now)
-        since = (today - row.last_practice_date).days
+        since = (today - row.through).days
         hour = local_datetime(row, now).hour
         if since == 1 and row.daily_streak and hour >= ctx.settings.streak_at_risk_hour:
             written += _notice(session, ctx, row, AT_RISK, _at_risk_data(row, today))
         elif 2 <= since <= _LOST_WITHIN:
             streak = row.daily_streak or streak_ending_at(
-                session, row.user_id, row.language, row.last_practice_date
+                session, row.user_id, row.language, row.through
             )
             data = {**_streak_data(row), "streak": streak}
             written += _notice(session, ctx, row, LOST, data)
     return written
+
+
+# The run's last day: its last practice day, or a day a freeze kept after it.
+_THROUGH = case(
+    (UserLanguage.kept_through > UserLanguage.last_practice_date, UserLanguage.kept_through),
+    else_=UserLanguage.last_practice_date,
+)
 
 
 def _candidates(session: Session, utc_today: date) -> list[Any]:
@@ -58,21 +66,29 @@ def _candidates(session: Session, utc_today: date) -> list[Any]:
     if not listening:  # the usual case until a platform asks: no scan at all
         return []
     ul = UserLanguage
+    through = _THROUGH
     lost_written = exists().where(
         and_(
             StreakNotice.user_id == ul.user_id,
             StreakNotice.language == ul.language,
             StreakNotice.kind == LOST,
-            StreakNotice.streak_date == ul.last_practice_date,
+            StreakNotice.streak_date == through,
         )
     )
     query = (
-        select(ul.user_id, ul.language, ul.daily_streak, ul.last_practice_date, User.timezone)
+        select(
+            ul.user_id,
+            ul.language,
+            ul.daily_streak,
+            ul.last_practice_date,
+            through.label("through"),
+            User.timezone,
+        )
         .join(User, User.id == ul.user_id)
         .where(
             User.platform_id.in_(list(listening)),
-            ul.last_practice_date >= utc_today - timedelta(days=_LOST_WITHIN + 1),
-            ul.last_practice_date < utc_today + timedelta(days=1),
+            through >= utc_today - timedelta(days=_LOST_WITHIN + 1),
+            through < utc_today + timedelta(days=1),
             ~lost_written,
         )
         .order_by(ul.user_id, ul.language)
@@ -87,14 +103,14 @@ def _notice(session: Session, ctx: Context, row: Any, kind: EventType, data: dic
         "user_id": row.user_id,
         "language": row.language,
         "kind": kind,
-        "streak_date": row.last_practice_date,
+        "streak_date": row.through,
         "written_at": now,
     }
     backend = session.get_bind().dialect.name
     written = insert_new(backend, _NOTICE, [key]).returning(_NOTICE.c.user_id)
     if session.execute(written).first() is None:  # another worker wrote it first
         return 0
-    message_id = outbox.message_id_for(kind, row.user_id, row.language, row.last_practice_date)
+    message_id = outbox.message_id_for(kind, row.user_id, row.language, row.through)
     outbox.emit(
         session, now, learner_id=row.user_id, event_type=kind, data=data, message_id=message_id
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zeal.practice.models import PracticeDay
-from zeal.web.formats import duration, plural
+from zeal.web.formats import duration, language_name, plural
 
 CALENDAR_WEEKS = 20
 # A month's name is as wide as about three weeks: the first column names its month only when
@@ -18,6 +18,7 @@ class CalendarDay:
     day: date
     level: int  # 0 (none) to 4
     label: str
+    kept: bool = False  # a streak freeze kept it (no practice that day)
 
 
 @dataclass(frozen=True)
@@ -36,26 +37,41 @@ def calendar_start(today: date) -> date:
     return today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
 
 
-def calendar(rows: list[PracticeDay], today: date) -> Calendar:
-    """Weeks (Monday first) up to today, each day shaded by how much was practised."""
+def calendar(
+    rows: list[PracticeDay], today: date, kept: list[tuple[str, date]] | None = None
+) -> Calendar:
+    """Weeks (Monday first) up to today, each day shaded by how much was practised; a day
+    without practice that a streak freeze kept is marked so (`kept`: language, day)."""
     totals: dict[date, list[int]] = {}
     for row in rows:
         total = totals.setdefault(row.day, [0, 0, 0])
         total[0] += row.practice_seconds
         total[1] += row.events
         total[2] += 1
+    frozen: dict[date, list[str]] = {}
+    for language, day in kept or []:
+        frozen.setdefault(day, []).append(language_name(language))
     first = calendar_start(today)
     weeks = [
-        [_day(first + timedelta(weeks=week, days=weekday), today, totals) for weekday in range(7)]
+        [
+            _day(first + timedelta(weeks=week, days=weekday), today, totals, frozen)
+            for weekday in range(7)
+        ]
         for week in range(CALENDAR_WEEKS)
     ]
     return Calendar(weeks, month_names(first, CALENDAR_WEEKS))
 
 
-def _day(current: date, today: date, totals: dict[date, list[int]]) -> CalendarDay | None:
+def _day(
+    current: date, today: date, totals: dict[date, list[int]], frozen: dict[date, list[str]]
+) -> CalendarDay | None:
     if current > today:
         return None
     seconds, events, languages = totals.get(current, (0, 0, 0))
+    if current in frozen:
+        names = " and ".join(frozen[current])
+        label = f"{current:%a %d %b}: a streak freeze kept your {names} streak"
+        return CalendarDay(current, 0, label, kept=True)
     if events == 0:
         return CalendarDay(current, 0, f"{current:%a %d %b}: no practice")
     label = f"{current:%a %d %b}: {plural(events, 'event')}"

@@ -1,21 +1,26 @@
 """Home: a learner's streaks, the practice calendar, recent badges and the log-practice form."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.badges import service as badges_service
 from zeal.clock import local_date, local_midnight
-from zeal.practice import goals, reading
+from zeal.deps import database_of
+from zeal.practice import freezes, goals, reading
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.reading import LedgerQuery, StreakView
 from zeal.practice.schemas import PracticeEventCreate
+from zeal.use_cases import settling
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.web import forms
 from zeal.web.calendar import calendar, calendar_start
@@ -80,9 +85,12 @@ def _language_choices(streaks: list[StreakView]) -> list[tuple[str, str]]:
 def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
     me = web.me
     today = local_date(me, web.ctx.clock.now())
-    streaks = reading.list_streaks(web.session, me, today)
-    ledger = LedgerQuery(start=calendar_start(today), end=today)
-    _, _, rows = reading.list_practice_days(web.session, me, today, ledger)
+    with _settled(web) as reads:
+        streaks = reading.list_streaks(reads, me, today)
+        ledger = LedgerQuery(start=calendar_start(today), end=today)
+        _, _, rows = reading.list_practice_days(reads, me, today, ledger)
+        kept = freezes.kept_days(reads, me.id, calendar_start(today), today)
+        held = freezes.held_count(reads, me.id)
     practised = len({row.day for row in rows if row.counts_for_streak})
     values = form.get("values") or {
         "language": by_recent_practice(streaks)[0].language if streaks else "",
@@ -94,11 +102,13 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         "home.html",
         status_code,
         today=today,
+        yesterday=today - timedelta(days=1),
         streaks=streaks,
         hero=hero(streaks, me, web.ctx.clock.now(), today),
         goal=goals.progress(web.session, me.id, today, web.ctx.settings.daily_goal_default),
-        calendar=calendar(rows, today),
+        calendar=calendar(rows, today, kept),
         days_practised=practised,
+        freezes_held=held,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
         languages=_language_choices(streaks),
         practice_types=PRACTICE_TYPES,
@@ -107,6 +117,17 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         errors=form.get("errors", {}),
         idempotency_key=uuid.uuid4().hex,
     )
+
+
+@contextmanager
+def _settled(web: Web) -> Iterator[Session]:
+    """The freezes due are spent before a learner sees their home page. A page shown again
+    after a refused form (a writing request, which holds the learner's lock) reads as it is."""
+    if web.request.method != "GET":
+        yield web.session
+        return
+    with settling.settled(database_of(web.request), web.session, web.ctx, web.me) as reads:
+        yield reads
 
 
 @router.get("/")
