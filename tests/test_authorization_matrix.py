@@ -97,6 +97,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("POST", "/v1/users/{user_id}/freezes"):  # a freeze for L, from platform servers only
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("POST", "/v1/users/{user_id}/streak-repairs"):  # L has no broken streak: 409, for the key
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 409, REV: 401},
     # ---- API: a platform's own learners (L is known to the key's platform as "lena-8812") --------
     ("PUT", "/v1/platform/learners/{external_id}"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
@@ -110,6 +112,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 200, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/freezes"):  # a freeze for L
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
+    ("POST", "/v1/platform/learners/{external_id}/streak-repairs"):  # nothing broke: 409
+        {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 409, REV: 401},
     ("POST", "/v1/platform/learners/{external_id}/tokens"):
         {ANON: 401, L: 401, F: 401, S: 401, B: 401, T: 401, KEY: 201, REV: 401},
     ("DELETE", "/v1/platform/learners/{external_id}/tokens"):  # signs L out everywhere
@@ -133,6 +137,10 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("GET", "/v1/me/freezes"):
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
+    ("GET", "/v1/me/streak-repairs"):
+        {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
+    ("POST", "/v1/me/streak-repairs"):  # self-repair is off by default: 403 for everyone
+        {ANON: 401, L: 403, F: 403, S: 403, B: 403, T: 403, KEY: 401, REV: 401},
     # ---- API: friends ---------------------------------------------------------------------------
     ("GET", "/v1/users"):  # search: any learner may search (B just finds no L)
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
@@ -211,6 +219,9 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: SIGN_IN, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/practice"):
         {ANON: SIGN_IN, L: 303, F: 303, S: 303, B: 303, T: 303, KEY: SIGN_IN, REV: SIGN_IN},
+    ("POST", "/streak-repairs"):  # self-repair is off by default: back with why
+        {ANON: SIGN_IN, L: REFUSED, F: REFUSED, S: REFUSED, B: REFUSED, T: REFUSED,
+         KEY: SIGN_IN, REV: SIGN_IN},
     ("GET", "/friends"):
         {ANON: SIGN_IN, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("GET", "/friends/search"):
@@ -426,6 +437,10 @@ BODIES: dict[Route, Callable[[World, str], dict[str, Any]]] = {
     ("POST", "/v1/me/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("POST", "/v1/users/{user_id}/practice-events"): _fixed({"type": "reading", "language": "es"}),
     ("POST", "/v1/users/{user_id}/freezes"): _fixed({"reason": "Support ticket 118"}),
+    ("POST", "/v1/users/{user_id}/streak-repairs"): _fixed({"language": "es"}),
+    ("POST", "/v1/platform/learners/{external_id}/streak-repairs"): _fixed({"language": "es"}),
+    ("POST", "/v1/me/streak-repairs"): _fixed({"language": "es"}),
+    ("POST", "/streak-repairs"): _fixed({"language": "es"}),
     ("POST", "/v1/platform/learners/{external_id}/freezes"): _fixed({"reason": "A gift"}),
     ("PUT", "/v1/platform/learners/{external_id}"): _fixed({"display_name": "Lena L"}),
     ("POST", "/v1/platform/practice-events/batch"): _fixed(

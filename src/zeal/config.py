@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     # Streak freezes: how many a learner may hold, and the streak days that earn one.
     streak_freeze_cap: int = Field(default=2, ge=0, le=10)
     streak_freeze_earn_days: int = Field(default=7, ge=1, le=365)
+    # Streak repair: how long after a streak broke it may be repaired; whether learners may
+    # repair their own, and how often.
+    streak_repair_hours: int = Field(default=48, ge=1, le=168)
+    self_repair: bool = False
+    self_repair_days: int = Field(default=30, ge=1, le=365)
 
     @model_validator(mode="after")
     def _default_goal_is_a_preset(self) -> "Settings":

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -20,15 +20,22 @@ from zeal.accounts.service import ProfileChange
 from zeal.clock import FixedClock, local_date
 from zeal.context import Context
 from zeal.db import Database
-from zeal.practice import freezes, reading
+from zeal.practice import freezes, reading, repairs
 from zeal.practice.activities import Outcome, PracticeType
-from zeal.practice.errors import FreezeLimitReached
-from zeal.practice.models import PracticeDay, PracticeEvent, StreakFreeze, UserLanguage
+from zeal.practice.errors import FreezeLimitReached, StreakNotRepairable
+from zeal.practice.models import (
+    PracticeDay,
+    PracticeEvent,
+    StreakFreeze,
+    StreakRepair,
+    UserLanguage,
+)
 from zeal.practice.recording import Practice
 from zeal.practice.streaks import current_streak, derive_streak
 from zeal.use_cases import accounts as accounts_use_case
 from zeal.use_cases.record_practice import record_practice
 from zeal.use_cases.settling import settle_now
+from zeal.use_cases.streak_repairs import repair_streak
 
 ZONES = ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Copenhagen", "Asia/Kolkata")
 
@@ -49,8 +56,11 @@ sign_in = st.tuples(st.just("sign_in"))
 move = st.tuples(st.just("move"), st.sampled_from(ZONES))
 grant = st.tuples(st.just("grant"))  # the platform gives a freeze (refused at the cap)
 look = st.tuples(st.just("look"))  # the learner opens their streaks: freezes due are spent
+repair = st.tuples(st.just("repair"), st.sampled_from(("es", "fr")))  # refused if none broke
 actions = st.lists(
-    st.one_of(advance, advance, practise, practise, practise, sign_in, move, grant, grant, look),
+    st.one_of(
+        advance, advance, practise, practise, practise, sign_in, move, grant, grant, look, repair
+    ),
     max_size=35,
 )
 
@@ -87,6 +97,9 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
                 StreakFreeze.user_id == user_id, StreakFreeze.day.is_not(None)
             )
         ).all()
+        repaired = session.execute(
+            select(StreakRepair.language, StreakRepair.day).where(StreakRepair.user_id == user_id)
+        ).all()
         held = freezes.held_count(session, user_id)
         assert held <= ctx.settings.streak_freeze_cap
         practised = {(d.language, d.day) for d in ledger if d.counts_for_streak}
@@ -94,7 +107,7 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
         for language, ul in stored.items():
             derived = derive_streak(
                 (day for code, day in practised if code == language),
-                (row.day for row in kept if row.language == language),
+                (row.day for row in [*kept, *repaired] if row.language == language),
             )
             assert (ul.last_practice_date, ul.max_streak, ul.max_streak_date) == (
                 derived.last_practice_date,
@@ -116,6 +129,36 @@ def check_agreement(db: Database, ctx: Context, user_id: int, minimum: int) -> N
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(steps=actions, minimum=st.sampled_from((0, 120)), zone=st.sampled_from(ZONES))
+# Always tried: a streak broken and repaired, then joined by a new run; a freeze kept a
+# missed day, which a late event then practised (the freeze back, to keep the next one).
+@example(
+    steps=[
+        ("practise", "es", 0, None, "exercise"),
+        ("advance", 24),
+        ("practise", "es", 0, None, "exercise"),
+        ("advance", 48),
+        ("practise", "es", 0, None, "exercise"),
+        ("repair", "es"),
+        ("advance", 24),
+        ("practise", "es", 0, None, "exercise"),
+    ],
+    minimum=0,
+    zone="Pacific/Kiritimati",
+)
+@example(
+    steps=[
+        ("practise", "es", 0, None, "exercise"),
+        ("grant",),
+        ("advance", 48),
+        ("look",),
+        ("practise", "es", 24 * 60, None, "reading"),
+        ("advance", 24),
+        ("look",),
+        ("practise", "es", 0, None, "exercise"),
+    ],
+    minimum=0,
+    zone="Europe/Copenhagen",
+)
 def test_stored_streaks_always_equal_the_ledger(
     db: Database, ctx: Context, steps: list[tuple], minimum: int, zone: str
 ) -> None:
@@ -152,6 +195,9 @@ def test_stored_streaks_always_equal_the_ledger(
             elif step[0] == "grant":
                 with contextlib.suppress(FreezeLimitReached):
                     freezes.grant_to(session, ctx, user.id, freezes.Grant("property"))
+            elif step[0] == "repair":
+                with contextlib.suppress(StreakNotRepairable):
+                    repair_streak(session, ctx, user.id, step[1], by=repairs.PLATFORM)
             elif step[0] == "sign_in":
                 accounts_use_case.sign_in(
                     session, ctx, sign_in_attempt(db, ctx), login=user.username, password=PASSWORD

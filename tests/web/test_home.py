@@ -405,8 +405,54 @@ class TestStreakFreezes:
         home = browser.page("/")
         assert streak_cards(home) == {"es": ("at-risk", 1)}
         classes, label = calendar_cell(home, "2026-03-11")
-        assert classes == ["level-0", "kept"]
+        assert classes == ["level-0", "kept", "frozen"]
         assert label == "Wed 11 Mar: a streak freeze kept your Spanish streak"
         hero = hero_of(home)
         assert hero is not None and "A streak freeze kept it on 11 Mar 2026." in hero[1]
         assert "<strong>0 of 2</strong> held" in home
+
+
+@pytest.fixture
+def self_repair_browser(db: Database, database_url: str, clock: FixedClock) -> Iterator[Browser]:
+    """A browser on a Zeal whose platform lets learners repair their own streaks."""
+    settings = make_settings(database_url, self_repair=True)
+    with TestClient(create_app(settings, clock)) as other:
+        yield Browser(other)
+
+
+class TestSelfRepair:
+    def test_a_broken_streak_is_offered_for_repair_and_repaired_from_home(
+        self, anna: Learner, self_repair_browser: Browser, clock: FixedClock
+    ) -> None:
+        browser = self_repair_browser.signed_in("anna")
+        for _ in range(3):
+            log(browser)
+            clock.advance(timedelta(days=1))
+        assert 'class="repair card"' not in browser.page("/")  # nothing broke yet
+        clock.advance(timedelta(days=1))  # 13 March passed without practice
+        home = browser.page("/")
+        assert streak_cards(home) == {"es": ("out", 0)}
+        assert "Your 3-day Spanish streak can be repaired until" in text_of(home)
+        assert "Mon 16 Mar, 00:00" in home  # 48 hours from the break, on Anna's clock (UTC)
+
+        repaired = browser.submit("/streak-repairs", {"language": "es"})
+
+        assert flash_of(repaired) == ("Streak repaired: your Spanish streak is 3 days.", False)
+        assert streak_cards(repaired) == {"es": ("at-risk", 3)}
+        classes, label = calendar_cell(repaired, "2026-03-13")
+        assert classes == ["level-0", "kept", "repaired"]
+        assert label == "Fri 13 Mar: you repaired your Spanish streak"
+        assert 'class="repair card"' not in repaired  # once every 30 days
+
+    def test_refused_where_the_platform_does_not_allow_it(
+        self, anna: Learner, signed_in: SignedIn, clock: FixedClock
+    ) -> None:
+        browser = signed_in("anna")
+        log(browser)
+        clock.advance(timedelta(days=2))
+        assert 'class="repair card"' not in browser.page("/")
+        answer = browser.post("/streak-repairs", {"language": "es"})
+        assert flash_of(browser.follow(answer)) == (
+            "Streaks are repaired by your learning platform here.",
+            True,
+        )

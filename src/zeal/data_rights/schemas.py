@@ -90,6 +90,13 @@ class CelebrationExport(Schema):
     shown_at: datetime | None
 
 
+class RepairExport(Schema):
+    language: str
+    day: date = Field(description="A missed day, repaired.")
+    repaired_by: str = Field(description="'platform' or 'learner'.")
+    created_at: datetime
+
+
 class ClassExport(Schema):
     class_id: int
     name: str
@@ -109,6 +116,7 @@ class LearnerExport(Schema):
     practice_days: list[PracticeDayRead]
     languages: list[LanguageExport]
     streak_freezes: list[FreezeRead]
+    streak_repairs: list[RepairExport]
     daily_goals: list[DailyGoalExport]
     friendships: list[FriendshipExport]
     friend_requests: list[FriendRequestExport]
@@ -129,6 +137,7 @@ class LearnerExport(Schema):
             practice_days=[PracticeDayRead.of(row) for row in data.practice_days],
             languages=[LanguageExport.model_validate(row) for row in data.languages],
             streak_freezes=[FreezeRead.model_validate(row) for row in data.streak_freezes],
+            streak_repairs=[RepairExport.model_validate(row) for row in data.streak_repairs],
             daily_goals=[DailyGoalExport.model_validate(row) for row in data.daily_goals],
             friendships=[_read(FriendshipExport, row, friend=f) for row, f in data.friendships],
             friend_requests=[

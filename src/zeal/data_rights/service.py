@@ -17,7 +17,13 @@ from zeal.context import Context
 from zeal.data_rights import errors
 from zeal.friends.models import Block, FriendRequest, Friendship
 from zeal.limits.service import SignInAttempt
-from zeal.practice.models import PracticeDay, PracticeEvent, StreakFreeze, UserLanguage
+from zeal.practice.models import (
+    PracticeDay,
+    PracticeEvent,
+    StreakFreeze,
+    StreakRepair,
+    UserLanguage,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class LearnerData:
     practice_days: list[PracticeDay]
     languages: list[UserLanguage]
     streak_freezes: list[StreakFreeze]
+    streak_repairs: list[StreakRepair]
     daily_goals: list[DailyGoal]
     friendships: list[tuple[Friendship, str]]
     friend_requests: list[tuple[FriendRequest, str, str]]
@@ -95,6 +102,10 @@ def _practice(session: Session, mine: int) -> dict[str, list[Any]]:
         "streak_freezes": _all(
             session,
             select(StreakFreeze).where(StreakFreeze.user_id == mine).order_by(StreakFreeze.id),
+        ),
+        "streak_repairs": _all(
+            session,
+            select(StreakRepair).where(StreakRepair.user_id == mine).order_by(StreakRepair.id),
         ),
     }
 

@@ -21,8 +21,23 @@ from zeal.platform.schemas import (
     PracticeBatch,
     PracticeBatchItem,
 )
-from zeal.practice.api import GRANT_REPLAY, REPLAY, granted_response, recorded_response
-from zeal.practice.schemas import FreezeGrant, FreezeGranted, PracticeEventCreate, PracticeRecorded
+from zeal.practice.api import (
+    GRANT_REPLAY,
+    REPAIR_REPLAY,
+    REPLAY,
+    granted_response,
+    recorded_response,
+    repaired_response,
+)
+from zeal.practice.languages import as_language
+from zeal.practice.schemas import (
+    FreezeGrant,
+    FreezeGranted,
+    PracticeEventCreate,
+    PracticeRecorded,
+    StreakRepairCreate,
+    StreakRepairRead,
+)
 from zeal.problems import refusals, validation_errors
 from zeal.schemas import answer
 
@@ -113,6 +128,29 @@ def grant_freeze(
     given = body.command(key.id)
     view, replayed, held = service.grant_freeze(session, ctx, key.platform_id, external_id, given)
     return granted_response(view, replayed, held)
+
+
+@router.post(
+    _LEARNER + "/streak-repairs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StreakRepairRead,
+    responses={**REPAIR_REPLAY, **refusals(404, 409)},
+)
+def repair_streak(
+    external_id: ExternalIdPath,
+    body: StreakRepairCreate,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    """Repair the platform's learner's broken streak: the same body and answers as
+    `POST /v1/users/{user_id}/streak-repairs`."""
+    language = as_language(body.language)
+    done = service.repair_streak(
+        session, ctx, key.platform_id, external_id, language,
+        key_hash=body.key_hash(), api_key_id=key.id,
+    )  # fmt: skip
+    return repaired_response(done)
 
 
 @router.post(

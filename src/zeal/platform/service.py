@@ -11,10 +11,12 @@ from zeal.accounts.models import SessionToken
 from zeal.accounts.platform_learners import LearnerFields, PutLearner
 from zeal.context import Context
 from zeal.data_rights.service import erase_learner
-from zeal.practice import daily_streaks, freezes
+from zeal.practice import daily_streaks, freezes, repairs
 from zeal.practice.recording import Practice
 from zeal.use_cases import accounts as accounts_use_case
+from zeal.use_cases import streak_repairs
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
+from zeal.use_cases.streak_repairs import StreakRepaired
 
 
 def put_learner(
@@ -52,6 +54,23 @@ def grant_freeze(
 ) -> tuple[freezes.FreezeView, bool, int]:
     user_id = platform_learners.learner_id(session, platform_id, external_id)
     return freezes.grant_to(session, ctx, user_id, given)
+
+
+def repair_streak(
+    session: Session,
+    ctx: Context,
+    platform_id: int,
+    external_id: str,
+    language: str,
+    *,
+    key_hash: str | None,
+    api_key_id: int,
+) -> StreakRepaired:
+    user_id = platform_learners.learner_id(session, platform_id, external_id)
+    return streak_repairs.repair_streak(
+        session, ctx, user_id, language, by=repairs.PLATFORM, key_hash=key_hash,
+        api_key_id=api_key_id,
+    )  # fmt: skip
 
 
 # A session a platform hands to its front end: short-lived, since it travels through browsers.

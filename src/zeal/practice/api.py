@@ -1,5 +1,6 @@
 """Routes for recording practice and reading streaks and the practice-day ledger."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
@@ -8,7 +9,7 @@ from zeal.badges.schemas import NewBadge
 from zeal.clock import local_date
 from zeal.context import Context
 from zeal.deps import ContextDep, CurrentUser, DatabaseDep, PlatformKey, SessionDep
-from zeal.practice import freezes, goals, reading
+from zeal.practice import freezes, goals, reading, repairs
 from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.practice.reading import LedgerQuery
 from zeal.practice.schemas import (
@@ -22,13 +23,18 @@ from zeal.practice.schemas import (
     PracticeEventCreate,
     PracticeEventRead,
     PracticeRecorded,
+    RepairOfferRead,
+    RepairOffers,
     StreakList,
     StreakRead,
+    StreakRepairCreate,
+    StreakRepairRead,
 )
 from zeal.problems import refusals
 from zeal.schemas import IdPath, IsoDate, answer
 from zeal.use_cases import settling
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
+from zeal.use_cases.streak_repairs import StreakRepaired, repair_streak
 
 router = APIRouter(prefix="/v1", tags=["practice"])
 
@@ -130,13 +136,13 @@ def read_my_practice_days(
     today = local_date(user, ctx.clock.now())
     with settling.settled(database, session, ctx, user) as reads:
         start, end, rows = reading.list_practice_days(reads, user, today, query)
-        kept = freezes.kept_days(reads, user.id, start, end, query.language)
+        kept = reading.kept_days(reads, user.id, start, end, query.language)
     return PracticeDayList.model_validate(
         {
             "from": start,
             "to": end,
             "days": [PracticeDayRead.of(row) for row in rows],
-            "kept_days": [{"language": code, "day": day} for code, day in kept],
+            "kept_days": [kept_day.__dict__ for kept_day in kept],
         }
     )
 
@@ -185,3 +191,81 @@ def grant_freeze(
     `409 freeze_limit_reached` when they hold the cap already."""
     view, replayed, held = freezes.grant_to(session, ctx, user_id, body.command(key.id))
     return granted_response(view, replayed, held)
+
+
+def repaired_response(done: StreakRepaired) -> Response:
+    result = StreakRepairRead(
+        language=done.repaired.language,
+        days=list(done.repaired.days),
+        streak=StreakRead.of(done.streak),
+        new_badges=[NewBadge.of(badge) for badge in done.new_badges],
+    )
+    if done.repaired.replayed:
+        return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
+    return answer(result, status.HTTP_201_CREATED)
+
+
+REPAIR_REPLAY: dict[int | str, dict[str, Any]] = {
+    200: {"model": StreakRepairRead, "description": "The idempotency key was seen before."}
+}
+
+
+@router.get("/me/streak-repairs", response_model=RepairOffers)
+def read_my_repair_offers(
+    user: CurrentUser, session: SessionDep, ctx: ContextDep, database: DatabaseDep
+) -> Response:
+    """The learner's broken streaks that can still be repaired, and whether they may repair
+    one themself (`ZEAL_SELF_REPAIR`)."""
+    with settling.settled(database, session, ctx, user) as reads:
+        found = repairs.offers(reads, ctx, user)
+        again = repairs.next_self_repair(reads, ctx, user.id)
+    return answer(repair_offers(ctx, found, again))
+
+
+def repair_offers(ctx: Context, found: list[repairs.Offer], again: datetime | None) -> RepairOffers:
+    return RepairOffers(
+        self_repair=ctx.settings.self_repair,
+        next_self_repair_at=again if ctx.settings.self_repair else None,
+        repair_hours=ctx.settings.streak_repair_hours,
+        offers=[RepairOfferRead.of(offer) for offer in found],
+    )
+
+
+@router.post(
+    "/me/streak-repairs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StreakRepairRead,
+    responses={**REPAIR_REPLAY, **refusals(403, 409)},
+)
+def repair_my_streak(
+    body: StreakRepairCreate, user: CurrentUser, session: SessionDep, ctx: ContextDep
+) -> Response:
+    """Repair one's own broken streak, when the platform allows it (`ZEAL_SELF_REPAIR`):
+    once every `ZEAL_SELF_REPAIR_DAYS`, within `ZEAL_STREAK_REPAIR_HOURS` of the break."""
+    done = repair_streak(
+        session, ctx, user.id, as_language(body.language), by=repairs.LEARNER,
+        key_hash=body.key_hash(),
+    )  # fmt: skip
+    return repaired_response(done)
+
+
+@router.post(
+    "/users/{user_id}/streak-repairs",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StreakRepairRead,
+    responses={**REPAIR_REPLAY, **refusals(404, 409)},
+)
+def repair_streak_for_user(
+    user_id: IdPath,
+    body: StreakRepairCreate,
+    key: PlatformKey,
+    session: SessionDep,
+    ctx: ContextDep,
+) -> Response:
+    """Repair a learner's broken streak (platform servers, `X-API-Key`): within
+    `ZEAL_STREAK_REPAIR_HOURS` of the break, the missed days become repaired days."""
+    done = repair_streak(
+        session, ctx, user_id, as_language(body.language), by=repairs.PLATFORM,
+        key_hash=body.key_hash(), api_key_id=key.id,
+    )  # fmt: skip
+    return repaired_response(done)

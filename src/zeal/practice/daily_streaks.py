@@ -4,12 +4,30 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Subquery, Table, bindparam, insert, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Subquery,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from zeal.practice.models import PracticeDay, StreakFreeze, UserLanguage
-from zeal.practice.streaks import ONE_DAY, RunAfter, StreakState, add_streak_day, alive_through
+from zeal.practice.models import PracticeDay, StreakFreeze, StreakRepair, UserLanguage
+from zeal.practice.streaks import (
+    ONE_DAY,
+    RunAfter,
+    StreakState,
+    add_streak_day,
+    alive_through,
+    derive_streak,
+)
 
 _LANGUAGE = cast(Table, UserLanguage.__table__)
 
@@ -160,22 +178,46 @@ def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date
 
 
 def _covered_days(user_id: int, language: str) -> Subquery:
-    """A language's streak days (`practised` 1) and kept days (0), as one set of days."""
-    days, kept = _DAY.c, _FREEZE.c
-    return union_all(
+    """A language's streak days (`practised` 1) and kept days (0: a freeze's or a repair's),
+    one row a day (a repaired day practised late after all is a streak day)."""
+    days, frozen, repaired = _DAY.c, _FREEZE.c, _REPAIR.c
+    both = union_all(
         select(days.day, literal(1).label("practised")).where(
             days.user_id == user_id,
             days.language == language,
             days.counts_for_streak.is_(True),
         ),
-        select(kept.day, literal(0).label("practised")).where(
-            kept.user_id == user_id, kept.language == language, kept.day.is_not(None)
+        select(frozen.day, literal(0).label("practised")).where(
+            frozen.user_id == user_id, frozen.language == language, frozen.day.is_not(None)
         ),
-    ).subquery("covered")
+        select(repaired.day, literal(0).label("practised")).where(
+            repaired.user_id == user_id, repaired.language == language
+        ),
+    ).subquery("kept_or_practised")
+    return (
+        select(both.c.day, func.max(both.c.practised).label("practised"))
+        .group_by(both.c.day)
+        .subquery("covered")
+    )
+
+
+def rebuild_streak(session: Session, user_id: int, language: str) -> LanguageStreak:
+    """The language's streak worked out again from its whole ledger, and kept (after a
+    change that can join runs anywhere in the past: a repair)."""
+    covered = _covered_days(user_id, language)
+    rows = session.execute(select(covered.c.day, covered.c.practised)).all()
+    state = derive_streak(
+        (day for day, practised in rows if practised),
+        (day for day, practised in rows if not practised),
+    )
+    streak = streak_from_state(language, state)
+    keep_streak(session, user_id, streak, started_at=None)
+    return streak
 
 
 _DAY = cast(Table, PracticeDay.__table__)
 _FREEZE = cast(Table, StreakFreeze.__table__)
+_REPAIR = cast(Table, StreakRepair.__table__)
 
 
 def read_streak(session: Session, user_id: int, language: str) -> LanguageStreak:

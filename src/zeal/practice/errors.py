@@ -53,3 +53,19 @@ class ImplausibleActivity(ZealError):
 class FreezeLimitReached(Conflict):
     code = "freeze_limit_reached"
     title = "The learner holds as many streak freezes as they may"
+
+
+class StreakNotRepairable(Conflict):
+    code = "streak_not_repairable"
+    title = "No broken streak to repair"
+
+
+class SelfRepairOff(ZealError):
+    status = 403
+    code = "self_repair_off"
+    title = "Learners cannot repair their own streaks here"
+
+
+class SelfRepairUsed(Conflict):
+    code = "self_repair_used"
+    title = "The learner repaired a streak recently"

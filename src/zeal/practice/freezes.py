@@ -258,19 +258,6 @@ def list_freezes(session: Session, user_id: int, limit: int = 50) -> Freezes:
     return Freezes(held_count(session, user_id), views)
 
 
-def kept_days(
-    session: Session, user_id: int, start: date, end: date, language: str | None = None
-) -> list[tuple[str, date]]:
-    """The learner's kept days from `start` to `end` (local dates, inclusive), by date."""
-    statement = select(_FREEZE.c.language, _FREEZE.c.day).where(
-        _FREEZE.c.user_id == user_id, _FREEZE.c.day >= start, _FREEZE.c.day <= end
-    )
-    if language is not None:
-        statement = statement.where(_FREEZE.c.language == language)
-    rows = session.execute(statement.order_by(_FREEZE.c.day, _FREEZE.c.language))
-    return [(row.language, row.day) for row in rows]
-
-
 def grant(session: Session, ctx: Context, user_id: int, given: Grant) -> tuple[FreezeView, bool]:
     """Give the learner a freeze (the learner's row locked); the freeze and whether this
     was a retry of a grant already made with the same idempotency key. Refused at the cap."""

@@ -172,3 +172,21 @@ class StreakFreeze(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     day: Mapped[date | None] = mapped_column(Date)
     spent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StreakRepair(Base):
+    """A day a streak missed, repaired afterwards (by the platform, or by the learner when
+    the platform lets them): a kept day, like a freeze's."""
+
+    __tablename__ = "streak_repair"
+    __table_args__ = (UniqueConstraint("user_id", "language", "day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey(_USER_FK, ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(2))
+    day: Mapped[date] = mapped_column(Date)
+    repaired_by: Mapped[str] = mapped_column(String(10))  # platform | learner
+    # The request's key (SHA-256), the same on every day one repair covered.
+    idempotency_key_hash: Mapped[str | None] = mapped_column(String(64))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

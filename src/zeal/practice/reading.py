@@ -5,14 +5,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.db import among
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.models import SECONDS_COLUMNS, PracticeDay, UserLanguage
+from zeal.practice.models import (
+    SECONDS_COLUMNS,
+    PracticeDay,
+    StreakFreeze,
+    StreakRepair,
+    UserLanguage,
+)
 from zeal.practice.streaks import ONE_DAY, alive_through, current_streak
 
 MAX_LEDGER_SPAN_DAYS = 366
@@ -179,3 +185,45 @@ def list_practice_days(
         statement = statement.where(PracticeDay.language == query.language)
     rows = session.scalars(statement.order_by(PracticeDay.day, PracticeDay.language)).all()
     return start, end, list(rows)
+
+
+@dataclass(frozen=True)
+class KeptDay:
+    language: str
+    day: date
+    kind: str  # frozen (a streak freeze kept it) | repaired (a streak repair did)
+
+
+def kept_days(
+    session: Session, user_id: int, start: date, end: date, language: str | None = None
+) -> list[KeptDay]:
+    """The learner's kept days from `start` to `end` (local dates, inclusive), by date: days
+    without practice that count for nothing but keep a streak's run going (a repaired day
+    practised late after all is a practice day, not listed)."""
+    frozen, repaired, days = _FREEZE.c, _REPAIR.c, _DAY.c
+    practised = (
+        select(days.day)
+        .where(
+            days.user_id == repaired.user_id,
+            days.language == repaired.language,
+            days.day == repaired.day,
+            days.counts_for_streak.is_(True),
+        )
+        .exists()
+    )
+    parts = [
+        select(frozen.language, frozen.day, literal("frozen").label("kind")).where(
+            frozen.user_id == user_id, frozen.day >= start, frozen.day <= end
+        ),
+        select(repaired.language, repaired.day, literal("repaired").label("kind")).where(
+            repaired.user_id == user_id, repaired.day >= start, repaired.day <= end, ~practised
+        ),
+    ]
+    if language is not None:
+        parts = [part.where(part.selected_columns[0] == language) for part in parts]
+    rows = session.execute(union_all(*parts)).all()
+    return sorted((KeptDay(*row) for row in rows), key=lambda kept: (kept.day, kept.language))
+
+
+_FREEZE = cast(Table, StreakFreeze.__table__)
+_REPAIR = cast(Table, StreakRepair.__table__)

@@ -15,6 +15,7 @@ from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, PracticeEvent
 from zeal.practice.reading import StreakView
 from zeal.practice.recording import Practice
+from zeal.practice.repairs import Offer
 from zeal.schemas import Schema
 
 
@@ -156,8 +157,9 @@ else:
 class KeptDayRead(Schema):
     language: str
     day: date
-    kind: Literal["frozen"] = Field(
-        default="frozen", description="frozen: a streak freeze kept the streak through this day."
+    kind: Literal["frozen", "repaired"] = Field(
+        description="frozen: a streak freeze kept the streak through this day; repaired: a "
+        "streak repair did, after the streak had broken."
     )
 
 
@@ -218,3 +220,50 @@ class FreezeGrant(Schema):
 class FreezeGranted(Schema):
     freeze: FreezeRead
     held: int = Field(description="Freezes the learner holds now.")
+
+
+class StreakRepairCreate(Schema):
+    language: str = Field(
+        min_length=2,
+        max_length=MAX_TAG_LENGTH,
+        description="The language whose broken streak to repair (ISO 639-1, or a BCP 47 tag).",
+    )
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="The same key again repairs nothing more.",
+    )
+
+    def key_hash(self) -> str | None:
+        if not self.idempotency_key:
+            return None
+        return hashlib.sha256(self.idempotency_key.encode()).hexdigest()
+
+
+class StreakRepairRead(Schema):
+    language: str
+    days: list[date] = Field(description="The missed days, now repaired (kept days).")
+    streak: StreakRead
+    new_badges: list[NewBadge] = Field(description="Badges the longer streak achieved.")
+
+
+class RepairOfferRead(Schema):
+    language: str
+    language_name: str
+    streak: int = Field(description="The length of the streak that broke.")
+    days: list[date] = Field(description="The days it missed, which a repair would keep.")
+    until: datetime = Field(description="The repair is possible until then.")
+
+    @classmethod
+    def of(cls, offer: Offer) -> "RepairOfferRead":
+        return cls(language_name=LANGUAGES[offer.language], **offer.__dict__)
+
+
+class RepairOffers(Schema):
+    self_repair: bool = Field(description="Whether the learner may repair a streak themself.")
+    next_self_repair_at: datetime | None = Field(
+        description="When the learner may repair one again (null: now, if self_repair)."
+    )
+    repair_hours: int = Field(description="How long after a streak broke it can be repaired.")
+    offers: list[RepairOfferRead]

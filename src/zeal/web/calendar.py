@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from zeal.practice.models import PracticeDay
+from zeal.practice.reading import KeptDay
 from zeal.web.formats import duration, language_name, plural
 
 CALENDAR_WEEKS = 20
@@ -18,7 +19,7 @@ class CalendarDay:
     day: date
     level: int  # 0 (none) to 4
     label: str
-    kept: bool = False  # a streak freeze kept it (no practice that day)
+    kept: str | None = None  # frozen | repaired: a freeze or a repair kept it (no practice)
 
 
 @dataclass(frozen=True)
@@ -37,20 +38,18 @@ def calendar_start(today: date) -> date:
     return today - timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
 
 
-def calendar(
-    rows: list[PracticeDay], today: date, kept: list[tuple[str, date]] | None = None
-) -> Calendar:
+def calendar(rows: list[PracticeDay], today: date, kept: list[KeptDay] | None = None) -> Calendar:
     """Weeks (Monday first) up to today, each day shaded by how much was practised; a day
-    without practice that a streak freeze kept is marked so (`kept`: language, day)."""
+    without practice that a streak freeze or a repair kept is marked so."""
     totals: dict[date, list[int]] = {}
     for row in rows:
         total = totals.setdefault(row.day, [0, 0, 0])
         total[0] += row.practice_seconds
         total[1] += row.events
         total[2] += 1
-    frozen: dict[date, list[str]] = {}
-    for language, day in kept or []:
-        frozen.setdefault(day, []).append(language_name(language))
+    frozen: dict[date, list[KeptDay]] = {}
+    for kept_day in kept or []:
+        frozen.setdefault(kept_day.day, []).append(kept_day)
     first = calendar_start(today)
     weeks = [
         [
@@ -63,21 +62,26 @@ def calendar(
 
 
 def _day(
-    current: date, today: date, totals: dict[date, list[int]], frozen: dict[date, list[str]]
+    current: date, today: date, totals: dict[date, list[int]], frozen: dict[date, list[KeptDay]]
 ) -> CalendarDay | None:
     if current > today:
         return None
     seconds, events, languages = totals.get(current, (0, 0, 0))
     if current in frozen:
-        names = " and ".join(frozen[current])
-        label = f"{current:%a %d %b}: a streak freeze kept your {names} streak"
-        return CalendarDay(current, 0, label, kept=True)
+        return _kept(current, frozen[current])
     if events == 0:
         return CalendarDay(current, 0, f"{current:%a %d %b}: no practice")
     label = f"{current:%a %d %b}: {plural(events, 'event')}"
     label += f", {duration(seconds)}" if seconds else ""
     label += f" in {plural(languages, 'language')}" if languages > 1 else ""
     return CalendarDay(current, _level(seconds, events), label)
+
+
+def _kept(current: date, kept: list[KeptDay]) -> CalendarDay:
+    names = " and ".join(language_name(k.language) for k in kept)
+    kind = "frozen" if any(k.kind == "frozen" for k in kept) else "repaired"
+    how = "a streak freeze kept" if kind == "frozen" else "you repaired"
+    return CalendarDay(current, 0, f"{current:%a %d %b}: {how} your {names} streak", kind)
 
 
 def month_names(first_monday: date, weeks: int) -> list[str]:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 
+from zeal.clock import HasTimezone, local_datetime
 from zeal.practice.languages import LANGUAGES
 
 
@@ -39,6 +40,12 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%b %Y}"
+
+
+def local_time(value: datetime, who: HasTimezone) -> str:
+    """An instant on the learner's own clock: Tue 9 Dec, 00:00."""
+    local = local_datetime(who, value)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
 def avatar_url(image: str, character_color: str, background_color: str) -> str:
@@ -82,7 +89,13 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def install(env: Environment) -> None:
-    env.filters.update(duration=duration, time_left=time_left, board_value=board_value, day=day)
+    env.filters.update(
+        duration=duration,
+        time_left=time_left,
+        board_value=board_value,
+        day=day,
+        local_time=local_time,
+    )
     env.globals.update(
         avatar_url=avatar_url,
         avatar_of=avatar_of,

@@ -15,13 +15,14 @@ from zeal.accounts.models import User
 from zeal.badges import service as badges_service
 from zeal.clock import local_date, local_midnight
 from zeal.deps import database_of
-from zeal.practice import freezes, goals, reading
+from zeal.practice import freezes, goals, reading, repairs
 from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.reading import LedgerQuery, StreakView
 from zeal.practice.schemas import PracticeEventCreate
-from zeal.use_cases import settling
+from zeal.use_cases import settling, streak_repairs
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
+from zeal.use_cases.streak_repairs import StreakRepaired
 from zeal.web import forms
 from zeal.web.calendar import calendar, calendar_start
 from zeal.web.formats import flame_state, language_name, plural
@@ -89,8 +90,9 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         streaks = reading.list_streaks(reads, me, today)
         ledger = LedgerQuery(start=calendar_start(today), end=today)
         _, _, rows = reading.list_practice_days(reads, me, today, ledger)
-        kept = freezes.kept_days(reads, me.id, calendar_start(today), today)
+        kept = reading.kept_days(reads, me.id, calendar_start(today), today)
         held = freezes.held_count(reads, me.id)
+        offers = _self_repairs(web, reads)
     practised = len({row.day for row in rows if row.counts_for_streak})
     values = form.get("values") or {
         "language": by_recent_practice(streaks)[0].language if streaks else "",
@@ -109,6 +111,7 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         calendar=calendar(rows, today, kept),
         days_practised=practised,
         freezes_held=held,
+        repair_offers=offers,
         recent_badges=badges_service.achieved(web.session, me.id)[:RECENT_BADGES],
         languages=_language_choices(streaks),
         practice_types=PRACTICE_TYPES,
@@ -117,6 +120,34 @@ def _home(web: Web, status_code: int = 200, **form: Any) -> Response:
         errors=form.get("errors", {}),
         idempotency_key=uuid.uuid4().hex,
     )
+
+
+def _self_repairs(web: Web, reads: Session) -> list[repairs.Offer]:
+    """The broken streaks the learner may repair now (none unless the platform lets them)."""
+    if not web.ctx.settings.self_repair or repairs.next_self_repair(reads, web.ctx, web.me.id):
+        return []
+    return repairs.offers(reads, web.ctx, web.me)
+
+
+@router.post("/streak-repairs")
+def repair_streak(web: LearnerDep, form: Form) -> Response:
+    """The learner repairs a broken streak from the home page (`ZEAL_SELF_REPAIR`)."""
+    language = str(form.get("language", "")).strip().lower()
+    done: list[StreakRepaired] = []
+    return web.act(
+        lambda: done.append(
+            streak_repairs.repair_streak(
+                web.session, web.ctx, web.me.id, language, by=repairs.LEARNER
+            )
+        ),
+        "/",
+        lambda: _repaired_message(done[0]),
+    )
+
+
+def _repaired_message(done: StreakRepaired) -> str:
+    name = language_name(done.repaired.language)
+    return f"Streak repaired: your {name} streak is {plural(done.streak.daily_streak, 'day')}."
 
 
 @contextmanager
