@@ -174,6 +174,24 @@ def test_a_day_a_freeze_kept_is_not_a_lost_streak_and_the_next_day_is_at_risk(
     )
 
 
+def test_a_kept_day_is_announced_once_as_streak_frozen(
+    client: TestClient, key: Headers, db: Database, ctx: Context, clock: FixedClock
+) -> None:
+    register(client, key, "http://127.0.0.1:9/hook", ["streak.frozen"])
+    put_learner(client, key, "u1", timezone="Asia/Tokyo")
+    for day in ("01", "02"):
+        practised(client, key, clock, "u1", f"2026-05-{day}T08:00:00+09:00")
+    client.post("/v1/platform/learners/u1/freezes", headers=key, json={"reason": "gift"})
+    clock.set(utc("2026-05-04T00:30:00+09:00"))  # the 3rd is over in Tokyo
+    assert settle_due(db, ctx) == 1
+    assert settle_due(db, ctx) == 0
+    practise(client, key, "u1")  # the 4th: the event settles nothing more
+    frozen = [(kind, data) for kind, data in sent(db) if kind == "streak.frozen"]
+    assert len(frozen) == 1
+    data = {k: v for k, v in frozen[0][1].items() if k != "learner"}
+    assert data == {"language": "es", "streak": 2, "day": "2026-05-03", "freezes_held": 0}
+
+
 def test_the_hour_is_a_setting(
     db: Database, database_url: str, key: Headers, clock: FixedClock
 ) -> None:

@@ -33,6 +33,7 @@ from zeal.practice.reading import needs_settling
 
 __all__ = ["needs_settling"]  # reads need it too: it lives in `reading`
 from zeal.practice.streaks import ONE_DAY
+from zeal.webhooks.outbox import EventType, emit, message_id_for
 
 EARNED, GRANTED = "earned", "granted"
 _FREEZE = cast(Table, StreakFreeze.__table__)
@@ -100,24 +101,55 @@ def settle(session: Session, ctx: Context, user: Someone, today: date) -> bool:
     held = [Held(row.id, local_date(user, row.created_at)) for row in _held(session, user_id)]
     spends = plan(streaks, held, today)
     if spends:
-        now = ctx.clock.now()
-        session.execute(
-            _SPEND,
-            [
-                {"b_id": s.freeze_id, "b_language": s.language, "b_day": s.day, "b_at": now}
-                for s in spends
-            ],
-        )
-        kept = {s.language: s.day for s in spends}  # in day order: the last one wins
-        session.execute(
-            _KEEP_THROUGH,
-            [
-                {"b_user_id": user_id, "b_language": code, "b_day": day}
-                for code, day in kept.items()
-            ],
-        )
+        _spend(session, ctx, user_id, spends)
+        lengths = {s.language: s.daily_streak for s in streaks}
+        _announce(session, ctx, user_id, spends, lengths, len(held) - len(spends))
     reset_lapsed_streaks(session, user_id, today)
     return True
+
+
+def _spend(session: Session, ctx: Context, user_id: int, spends: list[Spend]) -> None:
+    now = ctx.clock.now()
+    session.execute(
+        _SPEND,
+        [
+            {"b_id": s.freeze_id, "b_language": s.language, "b_day": s.day, "b_at": now}
+            for s in spends
+        ],
+    )
+    kept = {s.language: s.day for s in spends}  # in day order: the last one wins
+    session.execute(
+        _KEEP_THROUGH,
+        [{"b_user_id": user_id, "b_language": code, "b_day": day} for code, day in kept.items()],
+    )
+
+
+def _announce(
+    session: Session,
+    ctx: Context,
+    user_id: int,
+    spends: list[Spend],
+    lengths: dict[str, int],
+    held_now: int,
+) -> None:
+    """`streak.frozen` for each kept day (a platform tells its learner a freeze was used),
+    with an id made from the day, so it is written once however it was settled."""
+    for spend in spends:
+        data = {
+            "language": spend.language,
+            "streak": lengths[spend.language],
+            "day": spend.day.isoformat(),
+            "freezes_held": held_now,
+        }
+        kind = EventType.STREAK_FROZEN
+        emit(
+            session,
+            ctx.clock.now(),
+            learner_id=user_id,
+            event_type=kind,
+            data=data,
+            message_id=message_id_for(kind, user_id, spend.language, spend.day),
+        )
 
 
 _STREAKS = select(_LANGUAGE).where(_LANGUAGE.c.user_id == bindparam("user_id"))

@@ -30,6 +30,7 @@ class EventType(StrEnum):
     STREAK_EXTENDED = "streak.extended"  # today began to count for a language's streak
     STREAK_AT_RISK = "streak.at_risk"  # a streak ends at local midnight without practice today
     STREAK_LOST = "streak.lost"  # a whole local day passed without practice
+    STREAK_FROZEN = "streak.frozen"  # a streak freeze kept a day that passed without practice
     FRIEND_REQUEST_RECEIVED = "friend_request.received"  # another learner asked
     FRIENDSHIP_CREATED = "friendship.created"  # the learner and another became friends
 
