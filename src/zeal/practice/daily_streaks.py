@@ -8,7 +8,6 @@ from sqlalchemy import (
     Subquery,
     Table,
     bindparam,
-    func,
     insert,
     literal,
     or_,
@@ -165,10 +164,12 @@ def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date
     following = session.execute(
         select(covered.c.day, covered.c.practised)
         .where(covered.c.day > day, covered.c.day <= through)
-        .order_by(covered.c.day)
+        .order_by(covered.c.day, covered.c.practised.desc())
     ).all()
     run, expected = RunAfter(), day + ONE_DAY
     for found, practised in following:
+        if found == expected - ONE_DAY:
+            continue  # the kept twin of a streak day just counted
         if found != expected:
             break
         grown = RunAfter(run.streak_days + 1, found, found)
@@ -178,10 +179,12 @@ def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date
 
 
 def _covered_days(user_id: int, language: str) -> Subquery:
-    """A language's streak days (`practised` 1) and kept days (0: a freeze's or a repair's),
-    one row a day (a repaired day practised late after all is a streak day)."""
+    """A language's streak days (`practised` 1) and kept days (0: a freeze's or a repair's).
+    A repaired day practised late after all comes twice (readers keep the streak day, sorted
+    first). No GROUP BY: PostgreSQL then pushes a reader's date bound and its ORDER BY ..
+    LIMIT into each branch's index, where an aggregate read the language's whole history."""
     days, frozen, repaired = _DAY.c, _FREEZE.c, _REPAIR.c
-    both = union_all(
+    return union_all(
         select(days.day, literal(1).label("practised")).where(
             days.user_id == user_id,
             days.language == language,
@@ -193,12 +196,7 @@ def _covered_days(user_id: int, language: str) -> Subquery:
         select(repaired.day, literal(0).label("practised")).where(
             repaired.user_id == user_id, repaired.language == language
         ),
-    ).subquery("kept_or_practised")
-    return (
-        select(both.c.day, func.max(both.c.practised).label("practised"))
-        .group_by(both.c.day)
-        .subquery("covered")
-    )
+    ).subquery("covered")
 
 
 def rebuild_streak(session: Session, user_id: int, language: str) -> LanguageStreak:
@@ -206,10 +204,8 @@ def rebuild_streak(session: Session, user_id: int, language: str) -> LanguageStr
     change that can join runs anywhere in the past: a repair)."""
     covered = _covered_days(user_id, language)
     rows = session.execute(select(covered.c.day, covered.c.practised)).all()
-    state = derive_streak(
-        (day for day, practised in rows if practised),
-        (day for day, practised in rows if not practised),
-    )
+    practised = {day for day, counts in rows if counts}
+    state = derive_streak(practised, (day for day, counts in rows if day not in practised))
     streak = streak_from_state(language, state)
     keep_streak(session, user_id, streak, started_at=None)
     return streak
@@ -273,10 +269,12 @@ def streak_ending_at(session: Session, user_id: int, language: str, day: date) -
         chunk = session.execute(
             select(covered.c.day, covered.c.practised)
             .where(covered.c.day <= expected)
-            .order_by(covered.c.day.desc())
+            .order_by(covered.c.day.desc(), covered.c.practised.desc())
             .limit(256)
         ).all()
         for found, practised in chunk:
+            if found == expected + ONE_DAY:
+                continue  # the kept twin of a streak day just counted
             if found != expected:
                 return count
             count, expected = count + practised, expected - ONE_DAY
