@@ -31,7 +31,7 @@ from zeal.practice.schemas import (
     StreakRepairRead,
 )
 from zeal.problems import refusals
-from zeal.schemas import IdPath, IsoDate, answer
+from zeal.schemas import IdPath, IsoDate, Schema, answer
 from zeal.use_cases import settling
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.use_cases.streak_repairs import StreakRepaired, repair_streak
@@ -54,7 +54,12 @@ def recorded_response(recorded: RecordedPractice) -> Response:
         xp_earned=recorded.xp_earned,
         xp_today=recorded.xp_today,
     )
-    if recorded.replayed:
+    return created_or_replayed(result, replayed=recorded.replayed)
+
+
+def created_or_replayed(result: Schema, *, replayed: bool) -> Response:
+    """201 with what a request made, or 200 with what the same idempotency key made before."""
+    if replayed:
         return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
     return answer(result, status.HTTP_201_CREATED)
 
@@ -168,9 +173,7 @@ def freeze_list(ctx: Context, found: freezes.Freezes) -> FreezeList:
 
 def granted_response(view: freezes.FreezeView, replayed: bool, held: int) -> Response:
     result = FreezeGranted(freeze=FreezeRead.of(view), held=held)
-    if replayed:
-        return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
-    return answer(result, status.HTTP_201_CREATED)
+    return created_or_replayed(result, replayed=replayed)
 
 
 GRANT_REPLAY: dict[int | str, dict[str, Any]] = {
@@ -200,9 +203,7 @@ def repaired_response(done: StreakRepaired) -> Response:
         streak=StreakRead.of(done.streak),
         new_badges=[NewBadge.of(badge) for badge in done.new_badges],
     )
-    if done.repaired.replayed:
-        return answer(result, status.HTTP_200_OK, {"Idempotent-Replayed": "true"})
-    return answer(result, status.HTTP_201_CREATED)
+    return created_or_replayed(result, replayed=done.repaired.replayed)
 
 
 REPAIR_REPLAY: dict[int | str, dict[str, Any]] = {

@@ -160,7 +160,7 @@ def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date
     through = streak.alive_through
     if through is None or through <= day:
         return RunAfter()
-    covered = _covered_days(user_id, streak.language)
+    covered = covered_days(user_id, streak.language)
     following = session.execute(
         select(covered.c.day, covered.c.practised)
         .where(covered.c.day > day, covered.c.day <= through)
@@ -178,31 +178,33 @@ def _run_after(session: Session, user_id: int, streak: LanguageStreak, day: date
     return run
 
 
-def _covered_days(user_id: int, language: str) -> Subquery:
-    """A language's streak days (`practised` 1) and kept days (0: a freeze's or a repair's).
-    A repaired day practised late after all comes twice (readers keep the streak day, sorted
-    first). No GROUP BY: PostgreSQL then pushes a reader's date bound and its ORDER BY ..
-    LIMIT into each branch's index, where an aggregate read the language's whole history."""
+def covered_days(user_id: int, language: str | None = None) -> Subquery:
+    """A learner's streak days (`practised` 1) and kept days (0: a freeze's or a repair's),
+    in one language or all. A repaired day practised late after all comes twice (readers
+    keep the streak day, sorted first). No GROUP BY: PostgreSQL then pushes a reader's date
+    bound and its ORDER BY .. LIMIT into each branch's index, where an aggregate read the
+    language's whole history."""
     days, frozen, repaired = _DAY.c, _FREEZE.c, _REPAIR.c
-    return union_all(
-        select(days.day, literal(1).label("practised")).where(
-            days.user_id == user_id,
-            days.language == language,
-            days.counts_for_streak.is_(True),
+    branches = [
+        select(days.language, days.day, literal(1).label("practised")).where(
+            days.user_id == user_id, days.counts_for_streak.is_(True)
         ),
-        select(frozen.day, literal(0).label("practised")).where(
-            frozen.user_id == user_id, frozen.language == language, frozen.day.is_not(None)
+        select(frozen.language, frozen.day, literal(0).label("practised")).where(
+            frozen.user_id == user_id, frozen.day.is_not(None)
         ),
-        select(repaired.day, literal(0).label("practised")).where(
-            repaired.user_id == user_id, repaired.language == language
+        select(repaired.language, repaired.day, literal(0).label("practised")).where(
+            repaired.user_id == user_id
         ),
-    ).subquery("covered")
+    ]
+    if language is not None:
+        branches = [b.where(b.selected_columns.language == language) for b in branches]
+    return union_all(*branches).subquery("covered")
 
 
 def rebuild_streak(session: Session, user_id: int, language: str) -> LanguageStreak:
     """The language's streak worked out again from its whole ledger, and kept (after a
     change that can join runs anywhere in the past: a repair)."""
-    covered = _covered_days(user_id, language)
+    covered = covered_days(user_id, language)
     rows = session.execute(select(covered.c.day, covered.c.practised)).all()
     practised = {day for day, counts in rows if counts}
     state = derive_streak(practised, (day for day, counts in rows if day not in practised))
@@ -263,7 +265,7 @@ def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:
 def streak_ending_at(session: Session, user_id: int, language: str, day: date) -> int:
     """How many streak days the language's run ending on `day` has (a run of streak and kept
     days), counted in the ledger, read in pages from `day` backwards."""
-    covered = _covered_days(user_id, language)
+    covered = covered_days(user_id, language)
     count, expected = 0, day
     while True:
         chunk = session.execute(

@@ -29,9 +29,7 @@ from zeal.context import Context
 from zeal.practice import errors
 from zeal.practice.daily_streaks import LanguageStreak, reset_lapsed_streaks, streak_of_row
 from zeal.practice.models import StreakFreeze, UserLanguage
-from zeal.practice.reading import needs_settling
-
-__all__ = ["needs_settling"]  # reads need it too: it lives in `reading`
+from zeal.practice.reading import needs_settling, run_ended
 from zeal.practice.streaks import ONE_DAY
 from zeal.webhooks.outbox import EventType, emit, message_id_for
 
@@ -70,7 +68,8 @@ def plan(streaks: Iterable[LanguageStreak], held: Sequence[Held], today: date) -
     through: dict[str, date] = {}
     lengths: dict[str, int] = {}
     for s in streaks:
-        if s.daily_streak > 0 and s.alive_through is not None and s.alive_through < today - ONE_DAY:
+        if run_ended(s, today):
+            assert s.alive_through is not None
             through[s.language], lengths[s.language] = s.alive_through, s.daily_streak
     pool = sorted(held, key=lambda h: (h.usable_from, h.id))
     if not through or not pool:
@@ -194,18 +193,18 @@ def earn(
     reached = after.daily_streak // every - before.daily_streak // every
     if reached <= 0:
         return 0
-    room = ctx.settings.streak_freeze_cap - held_count(session, user_id)
-    earned = min(reached, room)
-    if earned > 0:
-        row = {
-            "user_id": user_id,
-            "source": EARNED,
-            "earned_language": after.language,
-            "earned_streak": after.daily_streak,
-            "created_at": ctx.clock.now(),
-        }
-        session.execute(insert(_FREEZE), [row] * earned)
-    return max(earned, 0)
+    earned = min(reached, ctx.settings.streak_freeze_cap - held_count(session, user_id))
+    if earned <= 0:
+        return 0
+    row = {
+        "user_id": user_id,
+        "source": EARNED,
+        "earned_language": after.language,
+        "earned_streak": after.daily_streak,
+        "created_at": ctx.clock.now(),
+    }
+    session.execute(insert(_FREEZE), [row] * earned)
+    return earned
 
 
 def give_back(session: Session, ctx: Context, user_id: int, language: str, day: date) -> bool:
@@ -242,19 +241,6 @@ class Grant:
     api_key_id: int | None = None
 
 
-def granted(session: Session, user_id: int, grant: Grant, now: datetime) -> int:
-    """Insert a granted freeze (the caller checked the cap under the learner's lock); its id."""
-    values = {
-        "user_id": user_id,
-        "source": GRANTED,
-        "reason": grant.reason,
-        "idempotency_key_hash": grant.idempotency_key_hash,
-        "api_key_id": grant.api_key_id,
-        "created_at": now,
-    }
-    return int(session.execute(insert(_FREEZE).returning(_FREEZE.c.id), values).scalar_one())
-
-
 @dataclass(frozen=True)
 class FreezeView:
     """A freeze as the learner and the platform see it."""
@@ -287,12 +273,16 @@ def list_freezes(session: Session, user_id: int, limit: int = 50) -> Freezes:
         .limit(limit)
     ).all()
     views = [FreezeView(**row._mapping) for row in rows]
-    return Freezes(held_count(session, user_id), views)
+    # Held ones come first and number at most the cap (<= 10, a setting's bound): all listed.
+    return Freezes(sum(view.day is None for view in views), views)
 
 
-def grant(session: Session, ctx: Context, user_id: int, given: Grant) -> tuple[FreezeView, bool]:
-    """Give the learner a freeze (the learner's row locked); the freeze and whether this
-    was a retry of a grant already made with the same idempotency key. Refused at the cap."""
+def grant(
+    session: Session, ctx: Context, user_id: int, given: Grant
+) -> tuple[FreezeView, bool, int]:
+    """Give the learner a freeze (the learner's row locked): the freeze, whether this was a
+    retry of a grant already made with the same idempotency key, and how many the learner
+    holds now. Refused at the cap."""
     if given.idempotency_key_hash is not None:
         earlier = session.execute(
             select(*_VIEW_COLUMNS).where(
@@ -305,16 +295,24 @@ def grant(session: Session, ctx: Context, user_id: int, given: Grant) -> tuple[F
                 raise errors.IdempotencyKeyReused(
                     "This idempotency key was already used to grant a freeze for another reason."
                 )
-            return FreezeView(**earlier._mapping), True
-    cap = ctx.settings.streak_freeze_cap
-    if held_count(session, user_id) >= cap:
+            return FreezeView(**earlier._mapping), True, held_count(session, user_id)
+    cap, held = ctx.settings.streak_freeze_cap, held_count(session, user_id)
+    if held >= cap:
         raise errors.FreezeLimitReached(
             f"The learner already holds {cap} streak freezes, as many as they may."
         )
     now = ctx.clock.now()
-    freeze_id = granted(session, user_id, given, now)
+    values = {
+        "user_id": user_id,
+        "source": GRANTED,
+        "reason": given.reason,
+        "idempotency_key_hash": given.idempotency_key_hash,
+        "api_key_id": given.api_key_id,
+        "created_at": now,
+    }
+    freeze_id = session.execute(insert(_FREEZE).returning(_FREEZE.c.id), values).scalar_one()
     view = FreezeView(freeze_id, GRANTED, given.reason, None, None, now, None, None, None)
-    return view, False
+    return view, False, held + 1
 
 
 def grant_to(
@@ -324,5 +322,4 @@ def grant_to(
     many the learner holds now."""
     if lock_learner(session, user_id) is None:
         raise UserNotFound(f"No learner has id {user_id}.")
-    view, replayed = grant(session, ctx, user_id, given)
-    return view, replayed, held_count(session, user_id)
+    return grant(session, ctx, user_id, given)

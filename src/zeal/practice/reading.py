@@ -78,7 +78,7 @@ def list_streaks(session: Session, user: User, today: date) -> list[StreakView]:
 
 
 def own_streaks(session: Session, user_id: int, today: date) -> tuple[list[StreakView], bool]:
-    """The learner's streaks, and whether they are unsettled (`freezes.needs_settling`): a
+    """The learner's streaks, and whether they are unsettled (`needs_settling`): a
     freeze may be due, so the learner's own view must settle them first."""
     views, unsettled = _streaks_of(session, {user_id: today})
     return views[user_id], bool(unsettled)
@@ -100,7 +100,7 @@ def _streaks_of(
     found: dict[tuple[int, str], StreakView] = {}
     unsettled: set[int] = set()
     for row in rows:
-        if needs_settling([row], todays[row.user_id]):
+        if run_ended(row, todays[row.user_id]):
             unsettled.add(row.user_id)
         # A language comes once per distinct today among the learners; keep its own today's.
         today = todays[row.user_id]
@@ -121,14 +121,17 @@ def _streaks_of(
     return views, unsettled
 
 
+def run_ended(row: StoredStreak, today: date) -> bool:
+    """Whether a stored streak (>= 1) has a run that ended before yesterday: a whole day is
+    over that was neither practised nor kept (a freeze may be due, or the stored length is
+    stale)."""
+    through = alive_through(row.last_practice_date, row.kept_through)
+    return row.daily_streak > 0 and through is not None and through < today - ONE_DAY
+
+
 def needs_settling(rows: Iterable[StoredStreak], today: date) -> bool:
-    """Whether a stored streak's run ended before yesterday: a whole day is over that was
-    neither practised nor kept (a freeze may be due, or the stored length is stale)."""
-    for row in rows:
-        through = alive_through(row.last_practice_date, row.kept_through)
-        if row.daily_streak > 0 and through is not None and through < today - ONE_DAY:
-            return True
-    return False
+    """Whether any of a learner's stored streaks has a run that ended (`run_ended`)."""
+    return any(run_ended(row, today) for row in rows)
 
 
 _DAY = cast(Table, PracticeDay.__table__)

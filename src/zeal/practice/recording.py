@@ -59,7 +59,7 @@ from zeal.practice.models import (
     UserLanguage,
     XpTableVersion,
 )
-from zeal.practice.reading import StreakView, streak_view
+from zeal.practice.reading import StreakView, needs_settling, streak_view
 from zeal.practice.xp import XpTable, xp_table
 from zeal.webhooks.outbox import listened
 
@@ -163,7 +163,7 @@ def start(session: Session, ctx: Context, user_id: int, practice: Practice) -> A
             user, practice, occurred_at, day, today, key_hash, fingerprint, earlier, standing
         )
     _check_plausible(ctx, standing, occurred_at)  # every refusal comes before a write
-    if freezes.needs_settling(standing.streaks.values(), today):
+    if needs_settling(standing.streaks.values(), today):
         # A day ended unpractised since the learner was last seen: spend what freezes are
         # due first, so the event extends the streak they kept. (A replay changes nothing.)
         freezes.settle(session, ctx, user, today)
@@ -564,7 +564,12 @@ def _day_upsert(backend: str, added: tuple[str, ...], columns: tuple[str, ...]) 
 
 def idempotency_key_hash(practice: Practice) -> str | None:
     """What an event's idempotency key is kept and looked up as (None: it has none)."""
-    return _sha256(practice.idempotency_key) if practice.idempotency_key else None
+    return key_hash(practice.idempotency_key)
+
+
+def key_hash(key: str | None) -> str | None:
+    """What a request's idempotency key (an event's, a grant's, a repair's) is kept as."""
+    return _sha256(key) if key else None
 
 
 def _sha256(text: str) -> str:

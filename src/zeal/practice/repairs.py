@@ -10,9 +10,9 @@ due are spent first, so a day a freeze keeps is never repaired.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, func, insert, select, union_all
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.errors import UserNotFound
@@ -22,17 +22,16 @@ from zeal.context import Context
 from zeal.practice import errors, freezes
 from zeal.practice.daily_streaks import (
     LanguageStreak,
+    covered_days,
     read_streak,
     rebuild_streak,
     streak_ending_at,
 )
 from zeal.practice.languages import LANGUAGES
-from zeal.practice.models import PracticeDay, StreakFreeze, StreakRepair
+from zeal.practice.models import StreakRepair
 from zeal.practice.streaks import ONE_DAY
 
 PLATFORM, LEARNER = "platform", "learner"
-_DAY = cast(Table, PracticeDay.__table__)
-_FREEZE = cast(Table, StreakFreeze.__table__)
 _REPAIR = cast(Table, StreakRepair.__table__)
 
 
@@ -62,7 +61,9 @@ def offers(session: Session, ctx: Context, user: freezes.Someone) -> list[Offer]
     today = local_date(user, now)
     since = today - timedelta(days=ctx.settings.streak_repair_hours // 24 + 3)
     covered: dict[str, set[date]] = {}
-    for row in session.execute(_recent(user.id, since)):
+    covered_since = covered_days(user.id)
+    recent = select(covered_since.c.language, covered_since.c.day)
+    for row in session.execute(recent.where(covered_since.c.day >= since)):
         covered.setdefault(row.language, set()).add(row.day)
     found = []
     for language in sorted(covered):
@@ -70,19 +71,6 @@ def offers(session: Session, ctx: Context, user: freezes.Someone) -> list[Offer]
         if offer is not None and now < offer.until:
             found.append(offer)
     return found
-
-
-def _recent(user_id: int, since: date) -> Any:
-    days, frozen, repaired = _DAY.c, _FREEZE.c, _REPAIR.c
-    return union_all(
-        select(days.language, days.day).where(
-            days.user_id == user_id, days.day >= since, days.counts_for_streak.is_(True)
-        ),
-        select(frozen.language, frozen.day).where(frozen.user_id == user_id, frozen.day >= since),
-        select(repaired.language, repaired.day).where(
-            repaired.user_id == user_id, repaired.day >= since
-        ),
-    )
 
 
 def _offer(

@@ -1,6 +1,5 @@
 """Request and response shapes for practice events, streaks and the practice-day ledger."""
 
-import hashlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -14,7 +13,7 @@ from zeal.practice.languages import LANGUAGES, MAX_TAG_LENGTH, as_language
 from zeal.practice.metrics import METRICS
 from zeal.practice.models import PracticeDay, PracticeEvent
 from zeal.practice.reading import StreakView
-from zeal.practice.recording import Practice
+from zeal.practice.recording import Practice, key_hash
 from zeal.practice.repairs import Offer
 from zeal.schemas import Schema
 
@@ -209,12 +208,7 @@ class FreezeGrant(Schema):
     )
 
     def command(self, api_key_id: int | None) -> Grant:
-        key_hash = (
-            hashlib.sha256(self.idempotency_key.encode()).hexdigest()
-            if self.idempotency_key
-            else None
-        )
-        return Grant(self.reason, key_hash, api_key_id)
+        return Grant(self.reason, key_hash(self.idempotency_key), api_key_id)
 
 
 class FreezeGranted(Schema):
@@ -236,9 +230,7 @@ class StreakRepairCreate(Schema):
     )
 
     def key_hash(self) -> str | None:
-        if not self.idempotency_key:
-            return None
-        return hashlib.sha256(self.idempotency_key.encode()).hexdigest()
+        return key_hash(self.idempotency_key)
 
 
 class StreakRepairRead(Schema):

@@ -60,9 +60,7 @@ def settle_due(database: Database, ctx: Context) -> int:
     now = ctx.clock.now()
     with database.transaction(write=False) as session:
         rows = session.execute(_DUE, {"utc_today": now.date()}).all()
-    due = sorted(
-        {row.user_id for row in rows if reading.needs_settling([row], local_date(row, now))}
-    )
+    due = sorted({row.user_id for row in rows if reading.run_ended(row, local_date(row, now))})
     return sum(settle_now(database, ctx, user_id) for user_id in due)
 
 
@@ -71,7 +69,7 @@ _LANGUAGE = cast(Table, UserLanguage.__table__)
 _USER = cast(Table, User.__table__)
 _HOLDERS = select(_FREEZE.c.user_id).where(_FREEZE.c.day.is_(None)).distinct().subquery()
 # The learners holding a freeze, with their streaks whose run ended before the UTC date (a
-# learner's yesterday is at most that date in any zone); `needs_settling` then judges each
+# learner's yesterday is at most that date in any zone); `run_ended` then judges each
 # by the learner's own calendar.
 _DUE = (
     select(
