@@ -324,6 +324,9 @@ class among(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A condition in itself: without this, SQLite and MariaDB get `id IN (...) = 1`, which no
+    # index serves (a league week's close read its whole table for each update).
+    _is_implicitly_boolean = True
     _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's own declaration)
         ("column", InternalTraversal.dp_clauseelement),
         ("name", InternalTraversal.dp_string),
