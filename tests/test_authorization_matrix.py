@@ -141,6 +141,10 @@ MATRIX: dict[Route, dict[str, Expected]] = {
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     ("POST", "/v1/me/streak-repairs"):  # self-repair is off by default: 403 for everyone
         {ANON: 401, L: 403, F: 403, S: 403, B: 403, T: 403, KEY: 401, REV: 401},
+    ("GET", "/v1/me/leagues"):
+        {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
+    ("GET", "/v1/me/leagues/history"):
+        {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},
     # ---- API: friends ---------------------------------------------------------------------------
     ("GET", "/v1/users"):  # search: any learner may search (B just finds no L)
         {ANON: 401, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: 401, REV: 401},

@@ -25,6 +25,7 @@ LAYERS = [
     "cohorts",
     "badges",
     "celebrations",
+    "leagues",
     "leaderboards",
     "use_cases",
     "data_rights",

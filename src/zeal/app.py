@@ -18,6 +18,7 @@ from zeal.data_rights import api as data_rights_api
 from zeal.db import Database
 from zeal.friends import api as friends_api
 from zeal.leaderboards import api as leaderboards_api
+from zeal.leagues import api as leagues_api
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.middleware import ApiCors, BodyLimit
@@ -72,6 +73,22 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(PageHeaders)
 
 
+ROUTERS = (
+    health.router,
+    accounts_api.router,
+    practice_api.router,
+    friends_api.router,
+    badges_api.router,
+    cohorts_api.router,
+    leaderboards_api.router,
+    leagues_api.router,
+    data_rights_api.router,
+    platform_api.router,
+    webhooks_api.router,
+    web_router,
+)
+
+
 def create_app(
     settings: Settings | None = None, clock: Clock | None = None, *, settle: bool = False
 ) -> FastAPI:
@@ -93,21 +110,8 @@ def create_app(
     problems.install(app)
     web_errors.install(app)
     _add_middleware(app, settings)
-    routers = (
-        health.router,
-        accounts_api.router,
-        practice_api.router,
-        friends_api.router,
-        badges_api.router,
-        cohorts_api.router,
-        leaderboards_api.router,
-        data_rights_api.router,
-        platform_api.router,
-        webhooks_api.router,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
-    app.include_router(web_router)
     docs.install(app)
     methods.complete(app)
     app.mount("/static", StaticFiles(packages=[("zeal", "static")]), name="static")

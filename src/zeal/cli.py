@@ -24,10 +24,12 @@ db_app = typer.Typer(help="Database schema.")
 platforms_app = typer.Typer(help="Platforms: each has its keys and its own learners.")
 keys_app = typer.Typer(help="Platform API keys (X-API-Key).")
 badges_app = typer.Typer(help="The badge catalog and catching up on awards.")
+leagues_app = typer.Typer(help="Weekly leagues.")
 app.add_typer(db_app, name="db")
 app.add_typer(platforms_app, name="platforms")
 app.add_typer(keys_app, name="api-keys")
 app.add_typer(badges_app, name="badges")
+app.add_typer(leagues_app, name="leagues")
 
 
 @app.command()
@@ -233,6 +235,25 @@ def recompute_badges(
         _print_catch_up(report, dry_run)
         if dry_run:
             session.rollback()
+
+
+@leagues_app.command("close-week")
+def close_week(
+    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Groups a transaction.")] = 200,
+) -> None:
+    """Write the results of every league group whose week has ended (the worker does this
+    each minute; running it again, or at the same time, changes nothing more)."""
+    from zeal.db import Database
+    from zeal.leagues.closing import close_weeks
+
+    settings = get_settings()
+    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+    try:
+        closed = close_weeks(database, Context(settings), batch=batch_size)
+    finally:
+        database.dispose()
+    moved = ", ".join(f"{count} {outcome}" for outcome, count in closed.outcomes.items())
+    typer.echo(f"{closed.groups} groups closed, {closed.learners} learners ({moved})")
 
 
 if __name__ == "__main__":

@@ -91,11 +91,25 @@ class Settings(BaseSettings):
     self_repair: bool = False
     self_repair_days: int = Field(default=30, ge=1, le=365)
 
+    # Weekly leagues (false: nobody is placed); the tiers from the first up (comma-separated),
+    # a group's size, and how many at the top move up and at the bottom move down each week.
+    leagues: bool = True
+    league_tiers: str = "Bronze,Silver,Gold,Sapphire,Ruby,Emerald,Amethyst,Pearl,Obsidian,Diamond"
+    league_group_size: int = Field(default=30, ge=2, le=1_000)
+    league_promoted: int = Field(default=7, ge=0, le=1_000)
+    league_demoted: int = Field(default=5, ge=0, le=1_000)
+
     @model_validator(mode="after")
     def _default_goal_is_a_preset(self) -> "Settings":
         if self.daily_goal_default not in self.daily_goal_preset_list:
             raise ValueError("ZEAL_DAILY_GOAL_DEFAULT must be one of ZEAL_DAILY_GOAL_PRESETS")
+        if not self.league_tier_list:
+            raise ValueError("ZEAL_LEAGUE_TIERS must name at least one tier")
         return self
+
+    @property
+    def league_tier_list(self) -> list[str]:
+        return [name.strip() for name in self.league_tiers.split(",") if name.strip()]
 
     @property
     def daily_goal_preset_list(self) -> list[int]:

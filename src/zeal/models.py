@@ -5,6 +5,7 @@ from zeal.badges.models import Badge, Metric, UserBadge, UserMetric
 from zeal.celebrations.models import Celebration
 from zeal.cohorts.models import Cohort, CohortMember
 from zeal.friends.models import Block, FriendRequest, Friendship
+from zeal.leagues.models import LeagueEntry, LeagueGroup
 from zeal.limits.models import LimitCounter
 from zeal.practice.models import PracticeDay, PracticeEvent, PracticeTotal, UserLanguage
 from zeal.webhooks.models import StreakNotice, Webhook, WebhookDelivery, WebhookEventType
@@ -19,6 +20,8 @@ __all__ = [
     "FriendRequest",
     "Friendship",
     "KnownDevice",
+    "LeagueEntry",
+    "LeagueGroup",
     "LimitCounter",
     "Metric",
     "PracticeDay",

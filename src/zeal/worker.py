@@ -1,6 +1,6 @@
 """The worker: delivers webhooks, spends the streak freezes due (so others see a kept streak
-before its learner comes back), writes the streak notices no request causes, and keeps the
-delivery log to its days (`ZEAL_WEBHOOK_LOG_DAYS`).
+before its learner comes back), writes the streak notices no request causes, closes the
+league weeks that ended, and keeps the delivery log to its days (`ZEAL_WEBHOOK_LOG_DAYS`).
 
 `zeal worker` runs it alone; `zeal serve` runs it in each server process (`ZEAL_SERVE_WORKER`),
 so one machine needs nothing more. Any number may run at once: claims skip what another
@@ -12,6 +12,7 @@ import threading
 
 from zeal.context import Context
 from zeal.db import Database
+from zeal.leagues.closing import close_weeks
 from zeal.use_cases.settling import settle_due
 from zeal.use_cases.streak_notices import write_notices
 from zeal.webhooks.courier import Courier
@@ -34,6 +35,9 @@ class Worker:
     def write_notices(self) -> int:
         with self.database.transaction() as session:
             return write_notices(session, self.ctx)
+
+    def close_league_weeks(self) -> int:
+        return close_weeks(self.database, self.ctx).groups
 
     def prune_log(self) -> int:
         """Forget settled deliveries past the log's days, a short transaction at a time."""
@@ -62,9 +66,10 @@ class Worker:
             try:
                 self.settle_freezes()  # before the notices: a kept streak is not lost
                 self.write_notices()
+                self.close_league_weeks()
                 self.prune_log()
             except Exception:  # the database may be away for a moment: try again later
-                log.exception("settling freezes, writing notices or pruning the log failed")
+                log.exception("settling freezes, notices, league weeks or the log failed")
             self._stop.wait(NOTICE_SECONDS)
 
     def stop(self) -> None:

@@ -25,6 +25,7 @@ ME_FIELDS = {
     "avatar",
     "social",
     "daily_goal_xp",
+    "leagues",
     "created_at",
 }
 

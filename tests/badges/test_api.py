@@ -31,11 +31,13 @@ CATALOG_ORDER = [
     "xp",
     "goal_streak_days",
     "friends",
+    "league_promotions",
+    "league_top_three",
     "profile_customised",
     "multilingual",
     "night_owl",
 ]
-VISIBLE_TO_NEWCOMERS = CATALOG_ORDER[:-1]
+VISIBLE_TO_NEWCOMERS = [code for code in CATALOG_ORDER if code != "night_owl"]
 ACHIEVED_FIELDS = {
     "id",
     "metric",
@@ -511,7 +513,7 @@ class TestIcons:
     def test_every_listed_icon_is_served_as_svg(self, client: TestClient) -> None:
         _, me = signed_up(client)
         urls = {b["icon_url"] for m in board(client, me)["metrics"] for b in m["badges"]}
-        assert len(urls) == 11  # one per visible metric
+        assert len(urls) == 13  # one per visible metric
         for url in sorted(urls):
             response = client.get(url)
             assert response.status_code == 200, url

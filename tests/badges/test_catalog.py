@@ -35,6 +35,8 @@ DEFAULT_ORDER = [
     "xp",
     "goal_streak_days",
     "friends",
+    "league_promotions",
+    "league_top_three",
     "profile_customised",
     "multilingual",
     "night_owl",
@@ -134,10 +136,10 @@ def board_codes(db: Database, ctx: Context, user: User) -> list[str]:
 
 
 class TestTheDefaultCatalog:
-    def test_parses_into_twelve_metrics_and_forty_eight_badges(self) -> None:
+    def test_parses_into_fourteen_metrics_and_fifty_seven_badges(self) -> None:
         specs = parse(default_catalog_text())
         assert [s.code for s in specs] == DEFAULT_ORDER
-        assert sum(len(s.badges) for s in specs) == 48
+        assert sum(len(s.badges) for s in specs) == 57
         word_curious = specs[0].badges[0]
         assert (word_curious.level, word_curious.threshold, word_curious.name) == (
             1,
@@ -290,7 +292,7 @@ INVALID = [
     ),
     pytest.param(
         lambda data: data["metrics"].append(metric_of(data, "friends")),
-        "metrics[12]: metric 'friends' appears twice",
+        "metrics[14]: metric 'friends' appears twice",
         id="metric listed twice",
     ),
 ]
@@ -435,7 +437,7 @@ class TestLoading:
         )
         sage = badge_row(catalog_edits, "translated_words", 6)
         assert (sage.threshold, sage.name) == (5000, "Word Sage")
-        assert len(catalog_rows(catalog_edits)) == 49
+        assert len(catalog_rows(catalog_edits)) == 58
 
     def test_a_level_missing_from_the_file_is_kept_and_reported(
         self, catalog_edits: Database

@@ -50,6 +50,8 @@ class User(Base):
     # The daily XP goal the learner chose (None: the platform's default); `daily_goal` keeps
     # the history, so every day is judged by the goal of its own.
     daily_goal_xp: Mapped[int | None] = mapped_column(Integer)
+    # Placed in a weekly league when they earn XP (the learner may opt out).
+    leagues: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     def set_username(self, username: str) -> None:
         self.username = username

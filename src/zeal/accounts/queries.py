@@ -62,15 +62,21 @@ class Learner:
     timezone: str
     daily_goal_xp: int | None  # the goal the learner chose (None: the platform's default)
     platform_id: int | None  # the platform that made the learner (None: signed up here)
+    leagues: bool = True  # placed in weekly leagues (not opted out)
 
 
 _USER = cast(Table, User.__table__)
+_LEARNER_COLUMNS = (
+    _USER.c.id,
+    _USER.c.timezone,
+    _USER.c.daily_goal_xp,
+    _USER.c.platform_id,
+    _USER.c.leagues,
+)
 # Built once, of table columns: the hot path pays neither for building the statement nor for
 # the ORM's execution path.
 _LOCK_LEARNER = (
-    select(_USER.c.id, _USER.c.timezone, _USER.c.daily_goal_xp, _USER.c.platform_id)
-    .where(_USER.c.id == bindparam("user_id"))
-    .with_for_update()
+    select(*_LEARNER_COLUMNS).where(_USER.c.id == bindparam("user_id")).with_for_update()
 )
 
 
@@ -79,11 +85,11 @@ def lock_learner(session: Session, user_id: int) -> Learner | None:
     row = session.execute(_LOCK_LEARNER, {"user_id": user_id}).first()
     if row is None:
         return None
-    return Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id)
+    return Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id, row.leagues)
 
 
 _LOCK_LEARNERS = (
-    select(_USER.c.id, _USER.c.timezone, _USER.c.daily_goal_xp, _USER.c.platform_id)
+    select(*_LEARNER_COLUMNS)
     .where(among(_USER.c.id, "user_ids"))
     .order_by(_USER.c.id)
     .with_for_update()
@@ -97,4 +103,7 @@ def lock_learners(session: Session, user_ids: Iterable[int]) -> list[Learner]:
     if not ids:
         return []
     rows = session.execute(_LOCK_LEARNERS, {"user_ids": ids})
-    return [Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id) for row in rows]
+    return [
+        Learner(row.id, row.timezone, row.daily_goal_xp, row.platform_id, row.leagues)
+        for row in rows
+    ]

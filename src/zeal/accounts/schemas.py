@@ -118,6 +118,7 @@ class MeRead(Schema):
         description="The daily XP goal the learner chose; null: the platform's default "
         "(GET /v1/me/goal shows the goal in force)."
     )
+    leagues: bool = Field(description="Placed in weekly leagues (false: opted out).")
     created_at: datetime
 
     @classmethod
@@ -133,6 +134,7 @@ class MeRead(Schema):
                 discoverable=user.discoverable, accept_requests=user.accepts_friend_requests
             ),
             daily_goal_xp=user.daily_goal_xp,
+            leagues=user.leagues,
             created_at=user.created_at,
         )
 
@@ -151,6 +153,10 @@ class MeUpdate(Schema):
         le=100_000,
         description="XP a day should reach: one of the platform's presets (GET /v1/me/goal).",
     )
+    leagues: bool | None = Field(
+        default=None,
+        description="Take part in weekly leagues; false leaves this week's group at once.",
+    )
 
     def changes(self) -> ProfileChange:
         """The command this request makes."""
@@ -162,6 +168,7 @@ class MeUpdate(Schema):
             discoverable=self.social.discoverable if self.social else None,
             accepts_friend_requests=self.social.accept_requests if self.social else None,
             daily_goal_xp=self.daily_goal_xp,
+            leagues=self.leagues,
         )
 
 

@@ -287,6 +287,7 @@ class ProfileChange:
     discoverable: bool | None = None
     accepts_friend_requests: bool | None = None
     daily_goal_xp: int | None = None
+    leagues: bool | None = None
 
     @property
     def customises(self) -> bool:
@@ -367,6 +368,8 @@ def _apply(user: User, change: ProfileChange) -> None:
         user.discoverable = change.discoverable
     if change.accepts_friend_requests is not None:
         user.accepts_friend_requests = change.accepts_friend_requests
+    if change.leagues is not None:
+        user.leagues = change.leagues
     avatar = change.avatar
     if avatar is not None:
         user.avatar_image = avatar.image or user.avatar_image

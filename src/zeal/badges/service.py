@@ -343,6 +343,57 @@ def _add_to_counters(backend: str) -> Insert:
     )
 
 
+def add_to_counters(
+    session: Session, ctx: Context, added: Mapping[tuple[int, str], int]
+) -> dict[int, list[AwardedBadge]]:
+    """Add amounts to many learners' counters (by learner and metric code) and award the
+    badges they reach, announcing each (a league week's close): one executemany upsert that
+    returns each value with the one before, an insert per 500 badges passed and one
+    executemany for the announcements. The badges awarded, by learner."""
+    badges = catalog(session, session.execute(select(VERSION)).scalar())
+    by_code = {metric.code: metric for metric in badges.metrics}
+    now = ctx.clock.now()
+    rows = [
+        {"user_id": user_id, "metric_id": by_code[code].id, "value": amount, "now": now}
+        for (user_id, code), amount in sorted(added.items())
+        if code in by_code and amount
+    ]
+    if not rows:
+        return {}
+    backend = session.get_bind().dialect.name
+    returning = (_USER_METRIC.c.user_id, _USER_METRIC.c.metric_id, _USER_METRIC.c.value)
+    statement = _add_to_counters(backend).returning(*returning, _USER_METRIC.c.previous_value)
+    reached: list[tuple[int, AwardedBadge]] = []
+    for user_id, metric_id, new, old in session.execute(statement, rows):
+        metric = badges.metric_by_id[metric_id]
+        reached += [(user_id, badge) for badge in _passed(metric, old or 0, new)]
+    awarded = _award_many(session, reached, now)
+    announced = [
+        (user_id, outbox.EventType.BADGE_AWARDED, {"badge": asdict(b)}) for user_id, b in awarded
+    ]
+    outbox.emit_many(session, now, announced)
+    by_learner: dict[int, list[AwardedBadge]] = {}
+    for user_id, badge in awarded:
+        by_learner.setdefault(user_id, []).append(badge)
+    return by_learner
+
+
+def _award_many(
+    session: Session, reached: list[tuple[int, AwardedBadge]], now: datetime, chunk: int = 500
+) -> list[tuple[int, AwardedBadge]]:
+    """`_award` for many learners: an insert per `chunk` badges, skipping those held."""
+    backend, awarded = session.get_bind().dialect.name, set()
+    for start in range(0, len(reached), chunk):
+        rows = [
+            {"user_id": user_id, "badge_id": badge.badge_id, "achieved_at": now}
+            for user_id, badge in reached[start : start + chunk]
+        ]
+        returning = (_USER_BADGE.c.user_id, _USER_BADGE.c.badge_id)
+        inserted = session.execute(insert_new(backend, _USER_BADGE, rows).returning(*returning))
+        awarded |= {(user_id, badge_id) for user_id, badge_id in inserted}
+    return [(user_id, badge) for user_id, badge in reached if (user_id, badge.badge_id) in awarded]
+
+
 def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:
     """A friendship began or ended: both learners' friend counts move (B11)."""
     for user_id in sorted(set(user_ids)):

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from zeal.accounts.schemas import MeRead
 from zeal.data_rights.service import LearnerData
+from zeal.leagues.models import LeagueEntry
 from zeal.practice.schemas import FreezeRead, PracticeDayRead, PracticeEventRead
 from zeal.schemas import Schema
 
@@ -97,6 +98,26 @@ class RepairExport(Schema):
     created_at: datetime
 
 
+class LeagueWeekExport(Schema):
+    week_start: date = Field(description="The Monday (UTC) the league week began.")
+    tier: int = Field(description="1 for the first tier.")
+    xp: int
+    joined_at: datetime
+    rank: int | None = Field(description="Null until the week's results are written.")
+    outcome: str | None = Field(description="'promoted', 'stayed' or 'demoted'.")
+
+    @classmethod
+    def of(cls, entry: LeagueEntry) -> "LeagueWeekExport":
+        return cls(
+            week_start=entry.week_start,
+            tier=entry.tier + 1,
+            xp=entry.xp,
+            joined_at=entry.joined_at,
+            rank=entry.rank,
+            outcome=entry.outcome,
+        )
+
+
 class ClassExport(Schema):
     class_id: int
     name: str
@@ -124,6 +145,7 @@ class LearnerExport(Schema):
     metrics: list[MetricExport]
     badges: list[BadgeExport]
     celebrations: list[CelebrationExport]
+    league_weeks: list[LeagueWeekExport]
     classes: list[ClassExport]
 
     @classmethod
@@ -153,6 +175,7 @@ class LearnerExport(Schema):
             celebrations=[
                 _read(CelebrationExport, row, badge=name) for row, name in data.celebrations
             ],
+            league_weeks=[LeagueWeekExport.of(entry) for entry in data.league_weeks],
             classes=[
                 _read(ClassExport, row, class_id=cohort.id, name=cohort.name)
                 for row, cohort in data.classes

@@ -16,6 +16,7 @@ from zeal.cohorts.models import Cohort, CohortMember, Role
 from zeal.context import Context
 from zeal.data_rights import errors
 from zeal.friends.models import Block, FriendRequest, Friendship
+from zeal.leagues.models import LeagueEntry
 from zeal.limits.service import SignInAttempt
 from zeal.practice.models import (
     PracticeDay,
@@ -45,6 +46,7 @@ class LearnerData:
     metrics: list[tuple[UserMetric, str]]
     badges: list[tuple[UserBadge, Badge, str]]
     celebrations: list[tuple[Celebration, str | None]]
+    league_weeks: list[LeagueEntry]
     classes: list[tuple[CohortMember, Cohort]]
 
 
@@ -112,6 +114,10 @@ def _practice(session: Session, mine: int) -> dict[str, list[Any]]:
 
 def _achievements(session: Session, mine: int) -> dict[str, list[Any]]:
     return {
+        "league_weeks": _all(
+            session,
+            select(LeagueEntry).where(LeagueEntry.user_id == mine).order_by(LeagueEntry.week_start),
+        ),
         "metrics": _rows(
             session,
             select(UserMetric, Metric.code)

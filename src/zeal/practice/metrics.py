@@ -180,6 +180,14 @@ METRICS = MetricRegistry(
             "goal_streak_days", "Goal streak", Unit.DAYS, mechanism=Mechanism.GAUGE
         ),
         MetricDefinition("friends", "Friends", Unit.COUNT, mechanism=Mechanism.GAUGE),
+        # Moved when a league week closes (`leagues.closing`).
+        MetricDefinition(
+            "league_promotions", "League promotions", Unit.COUNT, mechanism=Mechanism.COUNTER
+        ),
+        MetricDefinition(
+            "league_top_three", "Top-three league finishes", Unit.COUNT,
+            mechanism=Mechanism.COUNTER,
+        ),
         MetricDefinition(
             "profile_customised", "Profile customised", Unit.COUNT, mechanism=Mechanism.ONE_TIME
         ),

@@ -1,6 +1,7 @@
 """Account changes that reach other domains: signing in (the freezes due are spent and
 lapsed streaks brought to 0 on the way) and editing the profile (a move of zone revives
-streaks the old calendar reset; a new name or avatar earns "Made It Yours")."""
+streaks the old calendar reset; a new name or avatar earns "Made It Yours"; opting out of
+leagues leaves this week's group)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from zeal.accounts.service import ProfileChange
 from zeal.badges import service as badges_service
 from zeal.clock import local_date
 from zeal.context import Context
+from zeal.leagues import placement as leagues
 from zeal.limits.service import SignInAttempt
 from zeal.practice import daily_streaks, freezes
 
@@ -56,4 +58,6 @@ def update_profile(session: Session, ctx: Context, user: User, change: ProfileCh
         daily_streaks.restore_streaks_after_move(session, changed.user.id)
     if change.customises:
         badges_service.on_profile_customised(session, ctx, changed.user.id)
+    if change.leagues is False:
+        leagues.leave(session, ctx, changed.user.id)
     return changed.user

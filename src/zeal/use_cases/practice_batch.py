@@ -10,6 +10,7 @@ of that learner's events go through `record_practice` one by one, so every event
 what sending them one after the other would have shown it.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +22,7 @@ from zeal.badges import service as badges
 from zeal.clock import local_date, local_datetime
 from zeal.context import Context
 from zeal.errors import ZealError
+from zeal.leagues import placement as leagues
 from zeal.practice import everyday, recording
 from zeal.practice.models import SECONDS_COLUMNS
 from zeal.practice.reading import needs_settling, streak_view
@@ -97,9 +99,16 @@ def record_everyday(
                 break
     ids = everyday.book(session, batch.booked)
     badges.add_quietly(session, ctx, batch.values, batch.counters)
+    # Last: placing a learner locks a league group, which others joining it wait for.
+    leagues.add_xp_many(session, ctx, learners, _xp_earned(batch.booked))
     for place, event_id in zip(batch.booked_places, ids, strict=True):
         outcomes[place] = Outcome(event_id)
     return outcomes, rest
+
+
+def _xp_earned(booked: list[everyday.Everyday]) -> Iterator[tuple[int, int, datetime]]:
+    for event in booked:
+        yield event.row["user_id"], event.amounts["xp"], event.row["occurred_at"]
 
 
 def _prepared(

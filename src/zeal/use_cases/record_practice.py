@@ -11,6 +11,7 @@ from zeal.badges.service import AwardedBadge
 from zeal.celebrations import service as celebrations
 from zeal.context import Context
 from zeal.friends import friend_streaks
+from zeal.leagues import placement as leagues
 from zeal.practice import goals, recording
 from zeal.practice.models import PracticeEvent
 from zeal.practice.reading import StreakView
@@ -53,6 +54,8 @@ def record_practice(
     xp = {"earned": booking.amounts["xp"], "today": booking.xp_today}
     result = result_json(booking.streak, new_badges, xp)
     event = recording.keep(session, ctx, booking, result_json=result, api_key_id=api_key_id)
+    # Last: a first XP of the week locks a league group, which others joining it wait for.
+    leagues.add_xp(session, ctx, booking.user, booking.amounts["xp"], attempt.occurred_at)
     return RecordedPractice(
         event, booking.streak, new_badges, False, booking.amounts["xp"], booking.xp_today
     )

@@ -72,6 +72,25 @@ def emit(
     session.execute(_emit(backend), params)
 
 
+def emit_many(
+    session: Session, now: datetime, events: list[tuple[int, EventType, dict[str, Any]]]
+) -> None:
+    """`emit` for many events (learner, type, data) at once: one executemany."""
+    if not events:
+        return
+    rows = [
+        {
+            "learner_id": learner_id,
+            "event_type": event_type.value,
+            "message_id": new_message_id(),
+            "data": json.dumps(data, separators=(",", ":"), default=str),
+            "now": now,
+        }
+        for learner_id, event_type, data in events
+    ]
+    session.execute(_emit(session.get_bind().dialect.name), rows)
+
+
 _COLUMNS = ("webhook_id", "learner_id", "message_id", "event_type", "data", "created_at")
 _STATE = ("state", "attempts", "next_attempt_at")
 
