@@ -275,6 +275,8 @@ MATRIX: dict[Route, dict[str, Expected]] = {
     # ---- pages: boards and classes --------------------------------------------------------------
     ("GET", "/boards"):  # C's board (?board=C): members only
         {ANON: SIGN_IN, L: 200, F: 404, S: 404, B: 404, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
+    ("GET", "/league"):  # each learner's own league
+        {ANON: SIGN_IN, L: 200, F: 200, S: 200, B: 200, T: 200, KEY: SIGN_IN, REV: SIGN_IN},
     ("POST", "/classes/join"):  # already in C: the classes page again, 409
         {ANON: SIGN_IN, L: 409, F: 303, S: 303, B: 303, T: 409, KEY: SIGN_IN, REV: SIGN_IN},
     ("GET", "/classes/{cohort_id}"):

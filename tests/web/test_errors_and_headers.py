@@ -12,7 +12,16 @@ from tests.web.helpers import HTML, Browser, flash_of, title_of
 from zeal.app import create_app
 from zeal.clock import FixedClock
 
-LEARNER_PAGES = ["/", "/friends", "/badges", "/boards", "/profile", "/classes", "/learners/anna"]
+LEARNER_PAGES = [
+    "/",
+    "/friends",
+    "/badges",
+    "/boards",
+    "/league",
+    "/profile",
+    "/classes",
+    "/learners/anna",
+]
 CSP = "script-src 'self'"
 
 
@@ -26,6 +35,7 @@ CSP = "script-src 'self'"
             "/boards?metric=streak&period=all",
             "/sign-in?next=%2Fboards%3Fmetric%3Dstreak%26period%3Dall",
         ),
+        ("/league", "/sign-in?next=%2Fleague"),
         ("/profile", "/sign-in?next=%2Fprofile"),
         ("/classes/7", "/sign-in?next=%2Fclasses%2F7"),
         ("/learners/anna", "/sign-in?next=%2Flearners%2Fanna"),

@@ -11,6 +11,7 @@ from zeal.web import (
     classes,
     friends,
     home,
+    league,
     profile,
 )
 from zeal.web.cookies import verify_csrf
@@ -22,6 +23,7 @@ for pages in (
     friends,
     badges,
     boards,
+    league,
     profile,
     classes,
     class_progress,
