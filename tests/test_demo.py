@@ -5,15 +5,20 @@ and a sign-in hint whose numbers are the data's."""
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from tests.conftest import make_settings
 from tests.web.helpers import Browser
 from zeal import demo
 from zeal.app import create_app
 from zeal.clock import FixedClock
+from zeal.db import Database
+from zeal.leagues.models import LeagueEntry, LeagueGroup
+from zeal.leagues.rules import week_of
 
 Headers = dict[str, str]
 
@@ -89,3 +94,48 @@ def test_a_learner_had_a_missed_day_kept_by_a_freeze(world: TestClient, clock: F
     assert three_days_ago in {day["day"] for day in ledger["kept_days"]}
     streaks = world.get("/v1/me/streaks", headers=elif_).json()["streaks"]
     assert streaks[0]["daily_streak"] >= 20  # the run went on through the kept day
+
+
+def league_of(client: TestClient, username: str) -> dict[str, Any]:
+    """The learner's league as GET /v1/me/leagues shows it."""
+    response = client.get("/v1/me/leagues", headers=signed_in(client, username))
+    league: dict[str, Any] = response.json()
+    return league
+
+
+def test_the_league_runs_this_week_with_ana_in_a_group_ranked_by_xp(world: TestClient) -> None:
+    ana = league_of(world, "ana")
+    assert ana["leagues"] and ana["placed"]  # she practised this week
+    rows = ana["rows"]
+    assert len(rows) >= 2 and sum(row["is_self"] for row in rows) == 1
+    xp = [row["xp"] for row in rows]
+    assert xp == sorted(xp, reverse=True) and xp[0] > 0
+    ranks = [row["rank"] for row in rows]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+    assert ana["week"]["seconds_left"] > 0  # still running
+    assert ana["last_week"] is not None  # and she played last week too
+
+
+def test_last_weeks_promotions_put_this_week_in_several_tiers(
+    world: TestClient, db: Database, clock: FixedClock
+) -> None:
+    leagues = [league_of(world, username) for username, *_ in demo.CAST]
+    assert len({league["tier"]["name"] for league in leagues if league["placed"]}) >= 2
+    promoted = [
+        league for league in leagues
+        if league["last_week"] and league["last_week"]["outcome"] == "promoted"
+    ]  # fmt: skip
+    assert len(promoted) >= 7
+    for league in promoted:  # a tier up from where they played last week
+        assert league["tier"]["position"] == league["last_week"]["tier"]["position"] + 1
+    last_week = week_of(clock.now()) - timedelta(days=7)
+    with db.transaction() as session:
+        week = LeagueGroup.week_start == last_week
+        closed = session.scalars(select(LeagueGroup.closed_at).where(week)).all()
+        promotions = session.scalar(
+            select(func.count()).where(
+                LeagueEntry.week_start == last_week, LeagueEntry.outcome == "promoted"
+            )
+        )
+    assert closed and None not in closed  # closed as the worker does, not only read as over
+    assert promotions == len(promoted)

@@ -1,7 +1,12 @@
-"""A believable demo world: learners across time zones with 20 weeks of practice.
+"""A believable demo world: learners across time zones with 20 weeks of practice and a
+running weekly league.
 
 Everything goes through the same services as the API, with a clock walked through the past, so
-the demo's streaks and ledger obey exactly the rules real learners get.
+the demo's streaks and ledger obey exactly the rules real learners get. The walk goes learner
+by learner, so it runs with leagues off (a placement would read groups of weeks not finished
+in the walk); the XP of the league's last weeks is then replayed in time order across all
+learners, each week closed when the next begins as the worker does, and the current week is
+left running: last week's promoted learners play a tier up this week.
 """
 
 import random
@@ -14,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.models import User
+from zeal.accounts.queries import lock_learners
 from zeal.celebrations import service as celebrations
 from zeal.clock import Clock, FixedClock, SystemClock
 from zeal.cohorts import service as cohorts_service
@@ -23,6 +29,8 @@ from zeal.context import Context
 from zeal.db import Database
 from zeal.friends import requests
 from zeal.friends.models import RequestStatus
+from zeal.leagues import closing, placement
+from zeal.leagues.rules import week_bounds, week_of
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
 from zeal.practice.activities import Outcome, PracticeType
@@ -122,9 +130,12 @@ def load(
     _befriend(session, before, limits, users, rng)
     _classes(session, before, users)
     api_key = _platform(session, before, users)
+    walking = replace(ctx, settings=ctx.settings.model_copy(update={"leagues": False}))
+    earned: list[Earned] = []
     for user, (_, _, _, languages) in zip(users, cast, strict=True):
         habit = _habit(user.username, rng)
-        _practise(session, ctx, user, languages, habit, days=days, now=now, rng=rng)
+        earned += _practise(session, walking, user, languages, habit, days=days, now=now, rng=rng)
+    _league(session, ctx, [user.id for user in users], earned)
     celebrations.settle(session, ctx, [user.id for user in users])
     return DemoWorld(len(cast), api_key)
 
@@ -219,6 +230,18 @@ def _befriend(
         friendships.send_friend_request(session, ctx, limits, users[k], username=users[0].username)
 
 
+LEAGUE_WEEKS = 4  # the league weeks replayed, the current one included
+
+
+@dataclass(frozen=True)
+class Earned:
+    """The XP one event of the walk earned, and when."""
+
+    user_id: int
+    occurred_at: datetime
+    xp: int
+
+
 def _practise(
     session: Session,
     ctx: Context,
@@ -229,11 +252,14 @@ def _practise(
     days: int,
     now: datetime,
     rng: random.Random,
-) -> None:
+) -> list[Earned]:
+    """Walk the learner's days up to `now`, recording their practice; the XP each event
+    earned, for the league's replay."""
     zone = ZoneInfo(user.timezone)
     today = now.astimezone(zone).date()
     clock = FixedClock(now)
     walked = replace(ctx, clock=clock)
+    earned: list[Earned] = []
     for back in range(days, -1, -1):
         if not _practises(habit, back, rng):
             continue
@@ -246,11 +272,43 @@ def _practise(
             for offset, practice in enumerate(practices if recent else practices[:2]):
                 at = start + timedelta(minutes=3 * offset)
                 if at > now:
-                    return
+                    return earned
                 clock.set(at + timedelta(seconds=30))
-                record_practice(
+                recorded = record_practice(
                     session, walked, user_id=user.id, practice=replace(practice, occurred_at=at)
                 )
+                earned.append(Earned(user.id, at, recorded.xp_earned))
+    return earned
+
+
+def _league(session: Session, ctx: Context, user_ids: list[int], earned: list[Earned]) -> None:
+    """Replay the XP of the last `LEAGUE_WEEKS` league weeks in time order across learners,
+    each event at its own instant; when a week begins, the weeks that ended are closed first,
+    as the worker would at that moment. The current week is left running."""
+    learners = {learner.id: learner for learner in lock_learners(session, user_ids)}
+    now = ctx.clock.now()
+    clock = FixedClock(now)
+    replaying = replace(ctx, clock=clock)
+    week = week_of(now) - timedelta(weeks=LEAGUE_WEEKS - 1)
+    for event in sorted(earned, key=lambda event: event.occurred_at):
+        if week_of(event.occurred_at) < week:
+            continue
+        if week_of(event.occurred_at) != week:
+            week = week_of(event.occurred_at)
+            clock.set(week_bounds(week)[0])
+            _close_ended_weeks(session, replaying)
+        clock.set(min(event.occurred_at + timedelta(seconds=30), now))
+        learner = learners[event.user_id]
+        placement.add_xp(session, replaying, learner, event.xp, event.occurred_at)
+    clock.set(now)
+    _close_ended_weeks(session, replaying)
+
+
+def _close_ended_weeks(session: Session, ctx: Context) -> None:
+    """Close the groups of the weeks that ended by `ctx`'s clock, a batch at a time."""
+    closed = closing.ClosedWeeks()
+    while closing.close_some(session, ctx, 200, closed):
+        pass
 
 
 def _practises(habit: Habit, back: int, rng: random.Random) -> bool:
