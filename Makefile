@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.friends
 	$(BIN)/python -m bench.badges
 	$(BIN)/python -m bench.leaderboards
+	$(BIN)/python -m bench.leagues
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.load
 

@@ -170,6 +170,7 @@ def paths(cohort_id: int) -> dict[str, str]:
         "class-board-month": cohort + "month",
         "class-board-all": cohort + "all",
         "friends-list": "/v1/me/friends",
+        "league": "/v1/me/leagues",
     }
 
 
@@ -199,12 +200,23 @@ def measure_paths(wrk: str, base: str, secret: str, args: argparse.Namespace) ->
                 ZEAL_RUN=uuid.uuid4().hex,
             )
         else:
+            if name == "league":
+                fill_a_league_group(base, secret, args.learners)
             answer = httpx2.get(base + path, headers={"Authorization": auth}, timeout=60)
             assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text[:300]}"
             figure = run_wrk(wrk, name, base + path, args, ZEAL_AUTH=auth)
         print(line(figure, None), flush=True)
         figures.append(figure)
     return figures
+
+
+def fill_a_league_group(base: str, secret: str, learners: int) -> None:
+    """Learner 1 and 29 others earn XP this week: learner 1's league board is a full group."""
+    with httpx2.Client(base_url=base, headers={"X-API-Key": secret}, timeout=60) as http:
+        for user_id in range(1, min(30, learners) + 1):
+            body = {"type": "article_completed", "language": "es"}
+            answer = http.post(f"/v1/users/{user_id}/practice-events", json=body)
+            assert answer.status_code == 201, answer.text
 
 
 def first_events_of_a_day(url: str, base: str, secret: str, samples: int) -> list[str]:
