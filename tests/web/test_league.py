@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.conftest import Learner, make_settings
@@ -84,9 +85,11 @@ def earn(db: Database, ctx: Context, user: User, exercises: int) -> None:
 def app_with(db: Database, database_url: str, clock: FixedClock) -> Iterator[AppSignedIn]:
     """An app on other settings (the same database and clock): its browsers, signed in."""
     opened: list[TestClient] = []
+    apps: list[FastAPI] = []
 
     def build(**overrides: object) -> SignedIn:
         app = create_app(make_settings(database_url, **overrides), clock)
+        apps.append(app)
 
         def open_as(login: str) -> Browser:
             other = TestClient(app)
@@ -98,6 +101,8 @@ def app_with(db: Database, database_url: str, clock: FixedClock) -> Iterator[App
     yield build
     for other in opened:
         other.close()
+    for app in apps:  # its own engine: its connections are closed, not left to the collector
+        app.state.database.dispose()
 
 
 def test_a_signed_out_browser_is_sent_to_sign_in_and_back(browser: Browser) -> None:
