@@ -76,6 +76,22 @@ def test_opting_out_leaves_the_group_and_shows_as_such(
     assert [r["username"] for r in league(client, bob[1])["rows"]] == ["bob"]
 
 
+def test_a_block_made_mid_week_leaves_both_in_place_but_nameless_to_each_other(
+    client: TestClient, anna: tuple[dict[str, Any], Headers], bob: tuple[dict[str, Any], Headers]
+) -> None:
+    practise(client, anna[1], 2)
+    practise(client, bob[1], 1)
+    answer = client.post("/v1/me/blocks", headers=bob[1], json={"username": "anna"})
+    assert answer.status_code in (200, 201), answer.text
+    seen_by_bob = [
+        (r["rank"], r["username"], r["display_name"], r["avatar"])
+        for r in league(client, bob[1])["rows"]
+    ]
+    assert seen_by_bob[0] == (1, None, "Hidden learner", None)  # anna keeps first place
+    assert seen_by_bob[1][:2] == (2, "bob")
+    assert league(client, anna[1])["rows"][1]["username"] is None
+
+
 def test_last_weeks_result_and_the_history_after_the_week_ends(
     client: TestClient,
     db: Database,

@@ -19,6 +19,7 @@ from zeal.app import create_app
 from zeal.clock import FixedClock
 from zeal.context import Context
 from zeal.db import Database
+from zeal.friends import blocks
 from zeal.leagues.closing import close_weeks
 from zeal.web.league import ordinal, week_left
 
@@ -348,3 +349,21 @@ def test_ranks_read_as_ordinals() -> None:
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st",
         "111th",
     ]  # fmt: skip
+
+
+def test_a_learner_blocked_after_the_two_were_placed_together_is_nameless(
+    db: Database, ctx: Context, signed_in: SignedIn
+) -> None:
+    ana, ben = learner(db, ctx, "ana"), learner(db, ctx, "ben")
+    earn(db, ctx, ana, 2)
+    earn(db, ctx, ben, 1)
+    with db.transaction() as session:
+        blocks.block(session, ctx, ben, username="ana")
+
+    page = signed_in("ben").page("/league")
+
+    assert [row[:3] for row in rows(page)] == [
+        ("1", "Hidden learner", "20 XP"),
+        ("2", "Ben You", "10 XP"),
+    ]
+    assert 'href="/learners/ana"' not in page

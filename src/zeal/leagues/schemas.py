@@ -7,6 +7,7 @@ from pydantic import Field
 
 from zeal.accounts.models import User
 from zeal.accounts.schemas import AvatarRead, avatar_of
+from zeal.leaderboards.schemas import HIDDEN_NAME
 from zeal.leagues.rules import Outcome, Zone
 from zeal.leagues.service import GroupRow, League, PastWeek, Tier
 from zeal.schemas import Schema
@@ -30,21 +31,24 @@ class LeagueWeek(Schema):
 
 class LeagueRow(Schema):
     rank: int = Field(description="By XP this week; ties share a rank: 1, 2, 2, 4.")
-    username: str
+    username: str | None = Field(
+        description="null for a learner in a blocked pair with you (blocked after the two were "
+        "placed together): they keep their place, nameless."
+    )
     display_name: str
-    avatar: AvatarRead
+    avatar: AvatarRead | None
     xp: int
     zone: Zone = Field(description="Where the week would take them if it ended now.")
     is_self: bool
 
     @classmethod
     def of(cls, row: GroupRow) -> "LeagueRow":
-        learner = row.learner
+        learner, hidden = row.learner, row.hidden
         return cls(
             rank=row.standing.rank,
-            username=learner.username,
-            display_name=learner.display_name,
-            avatar=avatar_of(learner),
+            username=None if hidden else learner.username,
+            display_name=HIDDEN_NAME if hidden else learner.display_name,
+            avatar=None if hidden else avatar_of(learner),
             xp=row.standing.xp,
             zone=row.standing.zone,
             is_self=row.is_self,

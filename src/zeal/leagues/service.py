@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
 from zeal.context import Context
+from zeal.friends.models import Block
 from zeal.leagues.models import LeagueEntry, LeagueGroup
 from zeal.leagues.rules import Outcome, Standing, next_tier, outcome_of, week_bounds, week_of
 from zeal.leagues.standings import ENTRY, Member, members_of, ranked, tier_for, zones_of
@@ -24,6 +25,7 @@ class GroupRow:
     standing: Standing
     learner: User
     is_self: bool
+    hidden: bool  # a block between them and the viewer, made after they were placed together
 
 
 @dataclass(frozen=True)
@@ -95,17 +97,25 @@ def league(session: Session, ctx: Context, user: User) -> League:
 
 
 def _group(session: Session, ctx: Context, group_id: int, tier: int, me: int) -> list[GroupRow]:
-    """The group ranked, with each learner's profile: one statement (30 rows at most)."""
+    """The group ranked, with each learner's profile: one statement (30 rows at most). A
+    learner in a blocked pair with the viewer (blocked after the two were placed together)
+    keeps their place but is nameless to them, as on a class board."""
+    blocked = exists().where(Block.either_way(me, LeagueEntry.user_id)).label("blocked")
     found = session.execute(
-        select(LeagueEntry.id, LeagueEntry.user_id, LeagueEntry.xp, User)
+        select(LeagueEntry.id, LeagueEntry.user_id, LeagueEntry.xp, User, blocked)
         .join(User, User.id == LeagueEntry.user_id)
         .where(LeagueEntry.group_id == group_id)
         .order_by(LeagueEntry.joined_at, LeagueEntry.id)
     ).all()
-    learners = {row.user_id: row.User for row in found}
+    learners = {row.user_id: row for row in found}
     members = [Member(row.id, row.user_id, row.xp) for row in found]
     return [
-        GroupRow(standing, learners[standing.user_id], standing.user_id == me)
+        GroupRow(
+            standing,
+            learners[standing.user_id].User,
+            standing.user_id == me,
+            bool(learners[standing.user_id].blocked),
+        )
         for standing in ranked(members, zones_of(ctx.settings), tier)
     ]
 
