@@ -11,7 +11,7 @@ left running: last week's promoted learners play a tier up this week.
 
 import random
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -230,7 +230,7 @@ def _befriend(
         friendships.send_friend_request(session, ctx, limits, users[k], username=users[0].username)
 
 
-LEAGUE_WEEKS = 4  # the league weeks replayed, the current one included
+LEAGUE_WEEKS = 2  # last week and this one: 30 learners fill one group, then two tiers
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,8 @@ def _practise(
         recent = back <= 28
         for language in languages[: rng.choice((1, 1, 2)) if recent else 1]:
             start = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59)), zone)
+            if back == 0:  # today's session is done already, at whatever hour the demo loads
+                start = max(min(start, now - timedelta(minutes=40)), _midnight(day, zone))
             practices = _session_of_practice(language, rng)
             for offset, practice in enumerate(practices if recent else practices[:2]):
                 at = start + timedelta(minutes=3 * offset)
@@ -279,6 +281,10 @@ def _practise(
                 )
                 earned.append(Earned(user.id, at, recorded.xp_earned))
     return earned
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), zone)
 
 
 def _league(session: Session, ctx: Context, user_ids: list[int], earned: list[Earned]) -> None:
