@@ -96,11 +96,10 @@ def apply_changes(
             reached += _passed(metric, old or 0, new)
     if not reached:
         return []
-    awarded = _award(session, user_id, reached, params["now"])
+    awarded = _award(session, [(user_id, badge) for badge in reached], params["now"])
     if announce:
-        for badge in awarded:
-            _announce(session, user_id, badge, params["now"])
-    return awarded
+        _announce(session, awarded, params["now"])
+    return [badge for _, badge in awarded]
 
 
 _USER_METRIC = cast(Table, UserMetric.__table__)
@@ -185,26 +184,27 @@ def _passed(metric: CatalogMetric, old: int, new: int) -> list[AwardedBadge]:
 
 
 def _award(
-    session: Session, user_id: int, reached: list[AwardedBadge], now: datetime
-) -> list[AwardedBadge]:
-    """Award the badges reached that the learner does not hold yet (a gauge that fell and rose
-    again reaches a badge it already won): one insert that skips those held."""
-    rows = [{"user_id": user_id, "badge_id": b.badge_id, "achieved_at": now} for b in reached]
-    backend = session.get_bind().dialect.name
-    statement = insert_new(backend, _USER_BADGE, rows).returning(_USER_BADGE.c.badge_id)
-    awarded = set(session.scalars(statement))
-    return [badge for badge in reached if badge.badge_id in awarded]
+    session: Session, reached: list[tuple[int, AwardedBadge]], now: datetime, chunk: int = 500
+) -> list[tuple[int, AwardedBadge]]:
+    """Award the badges reached (by learner) that are not held yet (a gauge that fell and rose
+    again reaches a badge it already won): an insert per `chunk` badges that skips those
+    held. The ones awarded, in the order reached."""
+    backend, awarded = session.get_bind().dialect.name, set()
+    returning = (_USER_BADGE.c.user_id, _USER_BADGE.c.badge_id)
+    for start in range(0, len(reached), chunk):
+        rows = [
+            {"user_id": user_id, "badge_id": badge.badge_id, "achieved_at": now}
+            for user_id, badge in reached[start : start + chunk]
+        ]
+        inserted = session.execute(insert_new(backend, _USER_BADGE, rows).returning(*returning))
+        awarded |= {(user_id, badge_id) for user_id, badge_id in inserted}
+    return [(user_id, badge) for user_id, badge in reached if (user_id, badge.badge_id) in awarded]
 
 
-def _announce(session: Session, user_id: int, badge: AwardedBadge, now: datetime) -> None:
-    """`badge.awarded` for the learner's platform's webhooks, in this transaction."""
-    outbox.emit(
-        session,
-        now,
-        learner_id=user_id,
-        event_type=outbox.EventType.BADGE_AWARDED,
-        data={"badge": asdict(badge)},
-    )
+def _announce(session: Session, awarded: list[tuple[int, AwardedBadge]], now: datetime) -> None:
+    """`badge.awarded` for the learners' platforms' webhooks, in this transaction."""
+    events = [(u, outbox.EventType.BADGE_AWARDED, {"badge": asdict(b)}) for u, b in awarded]
+    outbox.emit_many(session, now, events)
 
 
 # ---- what moves metrics ----------------------------------------------------------------------
@@ -348,8 +348,8 @@ def add_to_counters(
 ) -> dict[int, list[AwardedBadge]]:
     """Add amounts to many learners' counters (by learner and metric code) and award the
     badges they reach, announcing each (a league week's close): one executemany upsert that
-    returns each value with the one before, an insert per 500 badges passed and one
-    executemany for the announcements. The badges awarded, by learner."""
+    returns each value with the one before, then `_award` and `_announce` for them all. The
+    badges awarded, by learner."""
     badges = catalog(session, session.execute(select(VERSION)).scalar())
     by_code = {metric.code: metric for metric in badges.metrics}
     now = ctx.clock.now()
@@ -367,31 +367,12 @@ def add_to_counters(
     for user_id, metric_id, new, old in session.execute(statement, rows):
         metric = badges.metric_by_id[metric_id]
         reached += [(user_id, badge) for badge in _passed(metric, old or 0, new)]
-    awarded = _award_many(session, reached, now)
-    announced = [
-        (user_id, outbox.EventType.BADGE_AWARDED, {"badge": asdict(b)}) for user_id, b in awarded
-    ]
-    outbox.emit_many(session, now, announced)
+    awarded = _award(session, reached, now)
+    _announce(session, awarded, now)
     by_learner: dict[int, list[AwardedBadge]] = {}
     for user_id, badge in awarded:
         by_learner.setdefault(user_id, []).append(badge)
     return by_learner
-
-
-def _award_many(
-    session: Session, reached: list[tuple[int, AwardedBadge]], now: datetime, chunk: int = 500
-) -> list[tuple[int, AwardedBadge]]:
-    """`_award` for many learners: an insert per `chunk` badges, skipping those held."""
-    backend, awarded = session.get_bind().dialect.name, set()
-    for start in range(0, len(reached), chunk):
-        rows = [
-            {"user_id": user_id, "badge_id": badge.badge_id, "achieved_at": now}
-            for user_id, badge in reached[start : start + chunk]
-        ]
-        returning = (_USER_BADGE.c.user_id, _USER_BADGE.c.badge_id)
-        inserted = session.execute(insert_new(backend, _USER_BADGE, rows).returning(*returning))
-        awarded |= {(user_id, badge_id) for user_id, badge_id in inserted}
-    return [(user_id, badge) for user_id, badge in reached if (user_id, badge.badge_id) in awarded]
 
 
 def on_friends_changed(session: Session, ctx: Context, user_ids: Iterable[int]) -> None:

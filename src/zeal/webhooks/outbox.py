@@ -61,34 +61,34 @@ def emit(
     message_id: str | None = None,
 ) -> None:
     """Write the event for every enabled endpoint of the learner's platform that hears it."""
-    backend = session.get_bind().dialect.name
-    params = {
-        "learner_id": learner_id,
-        "event_type": event_type.value,
-        "message_id": message_id or new_message_id(),
-        "data": json.dumps(data, separators=(",", ":"), default=str),
-        "now": now,
-    }
-    session.execute(_emit(backend), params)
+    params = _event(now, learner_id, event_type, data, message_id)
+    session.execute(_emit(session.get_bind().dialect.name), params)
 
 
 def emit_many(
     session: Session, now: datetime, events: list[tuple[int, EventType, dict[str, Any]]]
 ) -> None:
     """`emit` for many events (learner, type, data) at once: one executemany."""
-    if not events:
-        return
-    rows = [
-        {
-            "learner_id": learner_id,
-            "event_type": event_type.value,
-            "message_id": new_message_id(),
-            "data": json.dumps(data, separators=(",", ":"), default=str),
-            "now": now,
-        }
-        for learner_id, event_type, data in events
-    ]
-    session.execute(_emit(session.get_bind().dialect.name), rows)
+    if events:
+        rows = [_event(now, *event) for event in events]
+        session.execute(_emit(session.get_bind().dialect.name), rows)
+
+
+def _event(
+    now: datetime,
+    learner_id: int,
+    event_type: EventType,
+    data: dict[str, Any],
+    message_id: str | None = None,
+) -> dict[str, Any]:
+    """An event's parameters for `_emit`."""
+    return {
+        "learner_id": learner_id,
+        "event_type": event_type.value,
+        "message_id": message_id or new_message_id(),
+        "data": json.dumps(data, separators=(",", ":"), default=str),
+        "now": now,
+    }
 
 
 _COLUMNS = ("webhook_id", "learner_id", "message_id", "event_type", "data", "created_at")
