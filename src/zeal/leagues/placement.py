@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, insert, or_, select, update
+from sqlalchemy import CursorResult, bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.queries import Learner
@@ -40,11 +40,17 @@ def add_xp(
     """An event earned `xp`: this week's entry grows, or the learner is placed by it. One
     statement for a learner already placed."""
     week = week_of(ctx.clock.now())
-    if xp <= 0 or not (learner.leagues and ctx.settings.leagues) or week_of(occurred_at) != week:
+    if not _counts(ctx, learner, xp, occurred_at, week):
         return
     added = session.execute(_ADD_XP, {"user": learner.id, "week": week, "added": xp})
     if not cast(CursorResult[Any], added).rowcount:
         place(session, ctx, learner.id, week, xp)
+
+
+def _counts(ctx: Context, learner: Learner, xp: int, occurred_at: datetime, week: date) -> bool:
+    """Whether XP earned at `occurred_at` goes to the learner's league of `week`."""
+    taking_part = ctx.settings.leagues and learner.leagues
+    return taking_part and xp > 0 and week_of(occurred_at) == week
 
 
 _PLACED = select(ENTRY.c.user_id).where(
@@ -61,11 +67,9 @@ def add_xp_many(
     """`add_xp` for many events at once (a batch's everyday events: learner, XP, instant):
     one read of who is placed and one executemany for them; the others are placed."""
     week = week_of(ctx.clock.now())
-    if not ctx.settings.leagues:
-        return
     due: dict[int, int] = {}
     for user_id, xp, occurred_at in events:
-        if xp > 0 and learners[user_id].leagues and week_of(occurred_at) == week:
+        if _counts(ctx, learners[user_id], xp, occurred_at, week):
             due[user_id] = due.get(user_id, 0) + xp
     if not due:
         return
@@ -89,17 +93,13 @@ _OPEN_GROUP = (
     .limit(1)
     .with_for_update(skip_locked=True)
 )
-_BLOCK = Block.__table__.c
+# A member of the group the learner is blocked from, either way.
 _BLOCKED_MEMBER = (
     select(ENTRY.c.id)
-    .join(
-        Block.__table__,
-        or_(
-            and_(_BLOCK.blocker_id == ENTRY.c.user_id, _BLOCK.blocked_id == bindparam("user")),
-            and_(_BLOCK.blocked_id == ENTRY.c.user_id, _BLOCK.blocker_id == bindparam("user")),
-        ),
+    .where(
+        ENTRY.c.group_id == bindparam("group"),
+        exists().where(Block.either_way(bindparam("user"), ENTRY.c.user_id)),
     )
-    .where(ENTRY.c.group_id == bindparam("group"))
     .limit(1)
 )
 _GROW = update(GROUP).where(GROUP.c.id == bindparam("group")).values(members=GROUP.c.members + 1)

@@ -11,7 +11,7 @@ from zeal.context import Context
 from zeal.friends.models import Block
 from zeal.leagues.models import LeagueEntry, LeagueGroup
 from zeal.leagues.rules import Outcome, Standing, next_tier, outcome_of, week_bounds, week_of
-from zeal.leagues.standings import ENTRY, Member, members_of, ranked, tier_for, zones_of
+from zeal.leagues.standings import ENTRY, Member, ranked, standing_in, tier_for, zones_of
 
 
 @dataclass(frozen=True)
@@ -145,15 +145,9 @@ def history(session: Session, ctx: Context, user_id: int, *, limit: int = 52) ->
 def _past(session: Session, ctx: Context, entry: LeagueEntry, size: int) -> PastWeek:
     rank, outcome = entry.rank, Outcome(entry.outcome) if entry.outcome else None
     if rank is None or outcome is None:
-        mine = _standing_in(session, ctx, entry)
+        mine = standing_in(session, ctx.settings, entry.group_id, entry.tier, entry.user_id)
         rank, outcome = mine.rank, outcome_of(mine.zone)
     after = tier_named(ctx, next_tier(entry.tier, outcome))
     return PastWeek(
         entry.week_start, tier_named(ctx, entry.tier), rank, entry.xp, size, outcome, after
     )
-
-
-def _standing_in(session: Session, ctx: Context, entry: LeagueEntry) -> Standing:
-    group = members_of(session, [entry.group_id])[entry.group_id]
-    standings = ranked(group, zones_of(ctx.settings), entry.tier)
-    return next(s for s in standings if s.user_id == entry.user_id)

@@ -53,16 +53,14 @@ def ranked(members: Sequence[Member], zones: Zones, tier: int) -> list[Standing]
     return standings([(m.user_id, m.xp) for m in members], zones, tier)
 
 
-_GROUP_TIER = select(GROUP.c.tier).where(GROUP.c.id == bindparam("group_id"))
-
-
-def final_outcome(session: Session, settings: Settings, group_id: int, user_id: int) -> Outcome:
-    """What a finished week meant for a learner, whether or not its close was written yet
-    (a week's XP no longer moves once it ended, so the answer is the same either way)."""
-    tier = session.execute(_GROUP_TIER, {"group_id": group_id}).scalar_one()
+def standing_in(
+    session: Session, settings: Settings, group_id: int, tier: int, user_id: int
+) -> Standing:
+    """A learner's standing in their group of tier `tier`. For a week that ended, that is its
+    result whether or not its close was written yet (a week's XP no longer moves once it
+    ended, so the answer is the same either way)."""
     members = members_of(session, [group_id])[group_id]
-    mine = next(s for s in ranked(members, zones_of(settings), tier) if s.user_id == user_id)
-    return outcome_of(mine.zone)
+    return next(s for s in ranked(members, zones_of(settings), tier) if s.user_id == user_id)
 
 
 _LAST_ENTRY = (
@@ -79,8 +77,9 @@ def tier_for(session: Session, settings: Settings, user_id: int, week: date) -> 
     last = session.execute(_LAST_ENTRY, {"user_id": user_id, "week": week}).first()
     if last is None:
         return 0
-    outcome = Outcome(last.outcome) if last.outcome else None
-    if outcome is None:
-        outcome = final_outcome(session, settings, last.group_id, user_id)
+    if last.outcome:
+        outcome = Outcome(last.outcome)
+    else:
+        outcome = outcome_of(standing_in(session, settings, last.group_id, last.tier, user_id).zone)
     highest = len(settings.league_tier_list) - 1
     return max(0, min(next_tier(last.tier, outcome), highest))
