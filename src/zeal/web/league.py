@@ -76,7 +76,7 @@ def league_page(web: LearnerDep) -> Response:
         "league.html",
         league=league,
         running=web.ctx.settings.leagues,
-        time_left=week_left(seconds_left),
+        week_left=week_left(seconds_left),
         sections=sections(league.rows),
         moves=moves(web.ctx, league),
         ordinal=ordinal,
