@@ -2,7 +2,7 @@
 against two server processes, then a check that nothing was lost or miscounted.
 
     python -m bench.load [--learners 100000] [--seconds 60] [--clients 12] [--sample 4000]
-                         [--keep-alive] [--keep] [--quick]
+                         [--keep-alive] [--keep] [--quick] [--server-src DIR]
 
 1. World: a database of its own (`zeal_bench_load`), bulk-loaded with COPY: learners in a dozen
    time zones, each with a year of practice days ending yesterday in their own calendar
@@ -25,9 +25,10 @@ against two server processes, then a check that nothing was lost or miscounted.
    20 s: the run's rate is reported as a ratio to it, and each server process's resident
    memory (RSS) after the run.
 3. Checks, before and after the workload: every `user_language` row in the database equals its
-   ledger (gaps and islands in SQL), and so do the friend streaks of up to 500 learners (after
-   the run: learners who practised in it); after it, every acknowledged event is stored exactly
-   once with the id it was acknowledged with.
+   ledger (gaps and islands in SQL; a streak whose run ended before the learner's yesterday
+   may be stored as 0, as reading or signing in settles it), and so do the friend streaks of
+   up to 500 learners (after the run: learners who practised in it); after it, every
+   acknowledged event is stored exactly once with the id it was acknowledged with.
 
 How to read it: `req/s` is what two server processes sustained while sharing two cores with
 PostgreSQL and the client; the CPU line splits the machine's time between the client, the
@@ -120,7 +121,7 @@ USER_COLUMNS = (
 DAY_COLUMNS = (
     "user_id", "language", "day", "counts_for_streak", "events", "exercises_done",
     "exercises_correct", "exercise_seconds", "reading_seconds", "listening_seconds",
-    "words_translated", "words_learned", "audio_lessons_completed", "articles_read",
+    "words_translated", "words_learned", "audio_lessons_completed", "articles_read", "xp",
 )  # fmt: skip
 LANGUAGE_COLUMNS = (
     "user_id", "language", "daily_streak", "last_practice_date", "max_streak", "max_streak_date",
@@ -313,7 +314,19 @@ def _day_template(rng: random.Random) -> dict[str, int]:
         day["words_translated"] * rng.randint(5, 20) + day["articles_read"] * rng.randint(120, 600)
     ) * timed
     day["listening_seconds"] = day["audio_lessons_completed"] * rng.randint(300, 900) * timed
+    day["xp"] = _xp(day)
     return day
+
+
+def _xp(day: dict[str, int]) -> int:
+    """What the default XP table (the catalog's `xp:`) gives such a day, wrong answers at 2."""
+    correct, done = day["exercises_correct"], day["exercises_done"]
+    minutes = (day["exercise_seconds"] + day["reading_seconds"] + day["listening_seconds"]) // 60
+    return (
+        correct * 10 + (done - correct) * 2 + minutes + day["words_translated"]
+        + day["words_learned"] * 5 + day["articles_read"] * 20
+        + day["audio_lessons_completed"] * 15
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1029,8 +1042,12 @@ SELECT coalesce(ul.user_id, latest.owner), coalesce(ul.language, latest.lang),
 FROM user_language ul
 FULL JOIN latest ON latest.owner = ul.user_id AND latest.lang = ul.language
 LEFT JOIN longest ON longest.owner = latest.owner AND longest.lang = latest.lang
+LEFT JOIN user_account learner ON learner.id = ul.user_id
 WHERE ul.user_id IS NULL
-   OR ul.daily_streak IS DISTINCT FROM coalesce(latest.length, 0)
+   OR (ul.daily_streak IS DISTINCT FROM coalesce(latest.length, 0)
+       -- a run that ended before the learner's yesterday is stored as 0 once they are seen
+       AND NOT (ul.daily_streak = 0
+                AND latest.last_day < (now() AT TIME ZONE learner.timezone)::date - 1))
    OR ul.last_practice_date IS DISTINCT FROM latest.last_day
    OR ul.max_streak IS DISTINCT FROM coalesce(longest.length, 0)
    OR ul.max_streak_date IS DISTINCT FROM longest.last_day
@@ -1183,7 +1200,7 @@ def run_workload(url: str, callers: list[Caller], args: argparse.Namespace) -> T
         f"learners with sessions ({len(workload.members):,} of them in classes)",
         flush=True,
     )
-    with common.server(url, workers=SERVER_PROCESSES) as base:
+    with common.server(url, workers=SERVER_PROCESSES, source=args.server_src) as base:
         meter = CpuMeter(url)
         meter.start()
         coroutine = drive(base, workload, args.clients, args.seconds, keep_alive=args.keep_alive)
@@ -1229,6 +1246,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database")
     parser.add_argument("--quick", action="store_true", help="a 2,000-learner, 10 s smoke run")
+    parser.add_argument(
+        "--server-src", help="serve zeal from this checkout's src/ (e.g. a git worktree of main)"
+    )
     args = parser.parse_args()
     args.learners = args.learners or (2_000 if args.quick else 100_000)
     args.seconds = args.seconds or (10.0 if args.quick else 60.0)
