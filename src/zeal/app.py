@@ -4,6 +4,7 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -21,7 +22,7 @@ from zeal.leaderboards import api as leaderboards_api
 from zeal.leagues import api as leagues_api
 from zeal.limits.counters import counters_for
 from zeal.limits.service import Limits
-from zeal.middleware import ApiCors, BodyLimit
+from zeal.middleware import ApiCors, BodyLimit, InFlight
 from zeal.platform import api as platform_api
 from zeal.platform.api import BATCH_PATH
 from zeal.practice import api as practice_api
@@ -51,6 +52,7 @@ def _lifespan(
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = ctx.settings.request_threads
         # A serving process delivers webhooks too, unless `zeal worker` does it elsewhere.
         worker = Worker(database, ctx) if settle and ctx.settings.serve_worker else None
         if worker is not None:
@@ -67,6 +69,7 @@ def _lifespan(
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     larger = {BATCH_PATH: settings.max_batch_body_bytes}
+    app.add_middleware(InFlight, limit=settings.requests_at_once)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger=larger)
     if settings.cors_origin_list:
         app.add_middleware(ApiCors, origins=settings.cors_origin_list)
@@ -93,7 +96,11 @@ def create_app(
     settings: Settings | None = None, clock: Clock | None = None, *, settle: bool = False
 ) -> FastAPI:
     settings = settings or get_settings()
-    database = Database(settings.database_url, timeout_seconds=settings.database_timeout_seconds)
+    database = Database(
+        settings.database_url,
+        timeout_seconds=settings.database_timeout_seconds,
+        requests_at_once=settings.requests_at_once,
+    )
     ctx = Context(settings=settings, clock=clock or SystemClock())
     app = FastAPI(
         title="Zeal",

@@ -15,6 +15,9 @@ class Settings(BaseSettings):
     database_timeout_seconds: int = Field(default=5, ge=1, le=300)
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    # Requests a server process works on at once (its threadpool); more wait their turn.
+    # Python runs one thread at a time, so beyond a few, more threads only contend for it.
+    request_threads: int = Field(default=8, ge=1, le=16)
 
     # Minimum exercise/reading/listening seconds on one language-day before it counts for the
     # streak; 0 means any practice event counts.
@@ -114,6 +117,12 @@ class Settings(BaseSettings):
     @property
     def daily_goal_preset_list(self) -> list[int]:
         return sorted({int(v) for v in self.daily_goal_presets.split(",") if v.strip()})
+
+    @property
+    def requests_at_once(self) -> int:
+        """Requests let into a process at once (`middleware.InFlight`): twice its threads, so
+        no thread waits while its next request is read or its last one answered."""
+        return 2 * self.request_threads
 
     @property
     def cors_origin_list(self) -> list[str]:

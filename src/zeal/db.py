@@ -88,7 +88,23 @@ def normalise_url(url: str) -> str:
 DEFAULT_TIMEOUT_SECONDS = 5
 
 
-def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> Engine:
+# Requests let into a serving process at once unless its settings say otherwise (twice the
+# default `ZEAL_REQUEST_THREADS`, see `Settings.requests_at_once`).
+DEFAULT_REQUESTS_AT_ONCE = 16
+
+
+def pool_size_for(requests_at_once: int) -> int:
+    """Connections a process keeps: two for each request let in at once (a request may open
+    a second transaction, to settle streaks) and ten for the webhook worker's threads."""
+    return 2 * requests_at_once + 10
+
+
+def make_engine(
+    url: str,
+    *,
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
+    requests_at_once: int = DEFAULT_REQUESTS_AT_ONCE,
+) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     backend = parsed.get_backend_name()
@@ -112,10 +128,11 @@ def make_engine(url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> 
         url,
         connect_args=connect_args,
         isolation_level="READ COMMITTED",
-        # Keep a connection for every request that can be in flight at once (the threadpool
-        # runs 40): a connection beyond the pool is closed when returned, and opening the next
-        # one costs a PostgreSQL backend and a sign-in, several requests' worth of work.
-        pool_size=40,
+        # Keep a connection for every request that can be in flight at once: a connection
+        # beyond the pool is closed when returned, and opening the next one costs a PostgreSQL
+        # backend and a sign-in, several requests' worth of work. They are opened only when
+        # that many are in use at once.
+        pool_size=pool_size_for(requests_at_once),
         max_overflow=0,
         pool_recycle=3_600,
     )
@@ -172,8 +189,16 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """An engine with two session factories: one for reading requests, one for writing ones."""
 
-    def __init__(self, url: str, *, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> None:
-        self.engine = make_engine(url, timeout_seconds=timeout_seconds)
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
+        requests_at_once: int = DEFAULT_REQUESTS_AT_ONCE,
+    ) -> None:
+        self.engine = make_engine(
+            url, timeout_seconds=timeout_seconds, requests_at_once=requests_at_once
+        )
         self.backend = self.engine.dialect.name
         # SQLite takes one writer at a time; waiting writers poll with growing sleeps, which
         # gives second-long tails under load. Within a process they queue on this lock instead

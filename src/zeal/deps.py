@@ -5,8 +5,9 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import CapacityLimiter, to_thread
+from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,28 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+# A transaction's end (its COMMIT) and an SQLite writer's wait for its turn run on threads of
+# their own, never on the request threads. A request waiting for a learner's row lock holds a
+# request thread; if the end that frees the lock needed one too, a burst of events for one
+# learner as large as the threadpool would hang the process, every thread waiting on a lock
+# whose holder waits for a thread (seen: 60 events for one learner at once, 40 threads).
+_ENDING: RunVar[CapacityLimiter] = RunVar("zeal_ending_threads")
+_WAITING_TO_WRITE: RunVar[CapacityLimiter] = RunVar("zeal_waiting_to_write_threads")
+# As many as the connection pool: each end holds a connection; each waiting writer none.
+_ENDING_THREADS = 40
+_WAITING_TO_WRITE_THREADS = 200
+
+
+def _threads(limiter: RunVar[CapacityLimiter], size: int) -> CapacityLimiter:
+    """The event loop's limiter of that name (anyio keeps its own default one the same way)."""
+    try:
+        return limiter.get()
+    except LookupError:
+        made = CapacityLimiter(size)
+        limiter.set(made)
+        return made
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One request, one transaction: committed when the endpoint returns, rolled back if it
     raises. Declared with scope="function", so the commit happens before the response is sent
@@ -63,22 +86,24 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     write = request.method not in _READ_METHODS
     unit = database.transaction(write=write)
     if database.waits_to_begin(write=write):
-        session = await run_in_threadpool(unit.__enter__)
+        waiting = _threads(_WAITING_TO_WRITE, _WAITING_TO_WRITE_THREADS)
+        session = await to_thread.run_sync(unit.__enter__, limiter=waiting)
     else:
         session = unit.__enter__()
     inline = database.ends_without_io(write=write)
+    ending = _threads(_ENDING, _ENDING_THREADS)
     try:
         yield session
     except BaseException:
         if inline:
             unit.__exit__(*sys.exc_info())
         else:
-            await run_in_threadpool(unit.__exit__, *sys.exc_info())
+            await to_thread.run_sync(unit.__exit__, *sys.exc_info(), limiter=ending)
         raise
     if inline:
         unit.__exit__(None, None, None)
     else:
-        await run_in_threadpool(unit.__exit__, None, None, None)
+        await to_thread.run_sync(unit.__exit__, None, None, None, limiter=ending)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
