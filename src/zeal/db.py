@@ -117,11 +117,6 @@ def make_engine(
     connect_args: dict[str, Any] = {}
     if "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = timeout_seconds
-    if backend == "postgresql" and "options" not in parsed.query:
-        # psycopg prepares a statement after five runs, and PostgreSQL may then plan it once
-        # for any parameters: a board's generic plan ran 10-15x slower than the plan for its
-        # own week and class. Planning each run costs far less than such a plan.
-        connect_args["options"] = "-c plan_cache_mode=force_custom_plan"
     # Read committed everywhere: after a learner's row is locked, every read sees what the
     # previous writer committed (MariaDB's default, repeatable read, would show a stale snapshot).
     engine = create_engine(
@@ -137,7 +132,30 @@ def make_engine(
         pool_recycle=3_600,
     )
     _replace_dropped_connections(engine)
+    if backend == "postgresql":
+        _plan_boards_each_run(engine)
     return engine
+
+
+# Execution options for a statement whose best plan depends on its parameters' values (a
+# board: two members or thousands, a week or all time). See `_plan_boards_each_run`.
+PLAN_EACH_RUN = {"zeal_plan_each_run": True}
+
+
+def _plan_boards_each_run(engine: Engine) -> None:
+    """psycopg prepares a statement after five runs, and PostgreSQL then plans it once for
+    any parameters when that plan looks no costlier. For the lookups by key that most
+    requests send, planning again was half the database's work on a practice event (measured
+    with pg_stat_statements' track_planning). For a board the one plan ran 10-15x slower
+    than the plan for its own week and members, so statements run with `PLAN_EACH_RUN` are
+    sent unprepared: planned on every run for their own parameters."""
+
+    @event.listens_for(engine, "do_execute")
+    def _on_execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        if not context.execution_options.get("zeal_plan_each_run"):
+            return False
+        cursor.execute(statement, parameters, prepare=False)
+        return True
 
 
 def _replace_dropped_connections(engine: Engine) -> None:

@@ -40,7 +40,7 @@ from zeal.clock import local_date, local_midnight
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.context import Context
-from zeal.db import binary_order
+from zeal.db import PLAN_EACH_RUN, binary_order
 from zeal.errors import Forbidden, Invalid
 from zeal.friends.models import Block, Friendship
 from zeal.leaderboards.periods import Period, resolve
@@ -221,7 +221,7 @@ def _board(
         by_language = covered is None and request.language is not None
         statement = _sum_board(kind, column, covered is not None, by_language, backend)
     me, rows, on_board = params["me"], [], 0
-    for found in session.execute(statement, params):
+    for found in session.execute(statement, params, execution_options=PLAN_EACH_RUN):
         hidden = (hide_others and found.id != me) or bool(found.blocked)
         is_self, is_friend = found.id == me, bool(found.is_friend)
         rows.append(Row(found.rank, _learner(found), int(found.value), is_self, is_friend, hidden))
@@ -280,7 +280,9 @@ def _streak_board(
     (built for each board: it names the dates)."""
     now = ctx.clock.now()
     zones = session.scalars(
-        select(_USER.c.timezone).where(_USER.c.id.in_(_member_ids(kind))).distinct(), params
+        select(_USER.c.timezone).where(_USER.c.id.in_(_member_ids(kind))).distinct(),
+        params,
+        execution_options=PLAN_EACH_RUN,
     )
     by_yesterday: dict[date, list[str]] = defaultdict(list)
     for zone in zones:
