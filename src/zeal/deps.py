@@ -56,20 +56,19 @@ def client_address(request: Request) -> str:
 # request thread; if the end that frees the lock needed one too, a burst of events for one
 # learner as large as the threadpool would hang the process, every thread waiting on a lock
 # whose holder waits for a thread (seen: 60 events for one learner at once, 40 threads).
-_ENDING: RunVar[CapacityLimiter] = RunVar("zeal_ending_threads")
-_WAITING_TO_WRITE: RunVar[CapacityLimiter] = RunVar("zeal_waiting_to_write_threads")
-# As many as the connection pool: each end holds a connection; each waiting writer none.
-_ENDING_THREADS = 40
-_WAITING_TO_WRITE_THREADS = 200
+# One limiter serves both, as large as the requests let in (`middleware.InFlight`): the
+# writers waiting for the lock are fewer than that, so its holder's end always finds a thread.
+_OWN_THREADS: RunVar[CapacityLimiter] = RunVar("zeal_transaction_threads")
 
 
-def _threads(limiter: RunVar[CapacityLimiter], size: int) -> CapacityLimiter:
-    """The event loop's limiter of that name (anyio keeps its own default one the same way)."""
+def _own_threads(request: Request) -> CapacityLimiter:
+    """The event loop's limiter for them (anyio keeps its own default one the same way)."""
     try:
-        return limiter.get()
+        return _OWN_THREADS.get()
     except LookupError:
-        made = CapacityLimiter(size)
-        limiter.set(made)
+        context: Context = request.app.state.context
+        made = CapacityLimiter(context.settings.requests_at_once)
+        _OWN_THREADS.set(made)
         return made
 
 
@@ -85,25 +84,24 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     database = database_of(request)
     write = request.method not in _READ_METHODS
     unit = database.transaction(write=write)
+    own = _own_threads(request)
     if database.waits_to_begin(write=write):
-        waiting = _threads(_WAITING_TO_WRITE, _WAITING_TO_WRITE_THREADS)
-        session = await to_thread.run_sync(unit.__enter__, limiter=waiting)
+        session = await to_thread.run_sync(unit.__enter__, limiter=own)
     else:
         session = unit.__enter__()
     inline = database.ends_without_io(write=write)
-    ending = _threads(_ENDING, _ENDING_THREADS)
     try:
         yield session
     except BaseException:
         if inline:
             unit.__exit__(*sys.exc_info())
         else:
-            await to_thread.run_sync(unit.__exit__, *sys.exc_info(), limiter=ending)
+            await to_thread.run_sync(unit.__exit__, *sys.exc_info(), limiter=own)
         raise
     if inline:
         unit.__exit__(None, None, None)
     else:
-        await to_thread.run_sync(unit.__exit__, None, None, None, limiter=ending)
+        await to_thread.run_sync(unit.__exit__, None, None, None, limiter=own)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
