@@ -63,6 +63,7 @@ from sqlalchemy.engine import make_url
 from bench import common
 from bench.compare import hello_server
 from zeal.accounts import avatars, tokens, usernames
+from zeal.badges import catalog
 from zeal.badges.catch_up import ledger_counters
 from zeal.clock import local_date
 from zeal.cohorts.models import LeaderboardNames, Role, active_key
@@ -70,7 +71,8 @@ from zeal.config import Settings
 from zeal.db import normalise_url, one_transaction
 from zeal.friends.models import pair_key
 from zeal.leaderboards.service import board_metrics
-from zeal.practice import recording, totals
+from zeal.practice import recording, totals, xp
+from zeal.practice.activities import Outcome, PracticeType
 from zeal.practice.streaks import current_streak
 
 DATABASE = "zeal_bench_load"
@@ -318,15 +320,34 @@ def _day_template(rng: random.Random) -> dict[str, int]:
     return day
 
 
+# The XP table a new database loads (the catalog's `xp:`), so the world's days earn what the
+# server would give their events.
+_XP = xp.XpTable(catalog.parse_xp(catalog.default_catalog_text()) or [])
+
+_XP_ITEMS = {
+    PracticeType.WORD_TRANSLATED: "words_translated",
+    PracticeType.WORD_LEARNED: "words_learned",
+    PracticeType.ARTICLE_COMPLETED: "articles_read",
+    PracticeType.AUDIO_LESSON_COMPLETED: "audio_lessons_completed",
+}
+_XP_SECONDS = {
+    PracticeType.EXERCISE: "exercise_seconds",
+    PracticeType.READING: "reading_seconds",
+    PracticeType.LISTENING: "listening_seconds",
+}
+
+
 def _xp(day: dict[str, int]) -> int:
-    """What the default XP table (the catalog's `xp:`) gives such a day, wrong answers at 2."""
+    """What the default XP table gives such a day: each item by its type's rule (an exercise
+    by its outcome; the wrong ones as `wrong`), and each type's seconds as one report."""
     correct, done = day["exercises_correct"], day["exercises_done"]
-    minutes = (day["exercise_seconds"] + day["reading_seconds"] + day["listening_seconds"]) // 60
-    return (
-        correct * 10 + (done - correct) * 2 + minutes + day["words_translated"]
-        + day["words_learned"] * 5 + day["articles_read"] * 20
-        + day["audio_lessons_completed"] * 15
-    )  # fmt: skip
+    earned = correct * _XP.amount(PracticeType.EXERCISE, Outcome.CORRECT, None)
+    earned += (done - correct) * _XP.amount(PracticeType.EXERCISE, Outcome.WRONG, None)
+    for kind, column in _XP_ITEMS.items():
+        earned += day[column] * _XP.amount(kind, None, None)
+    for kind, column in _XP_SECONDS.items():
+        earned += _XP.amount(kind, None, day[column])
+    return earned
 
 
 @dataclass(frozen=True)
