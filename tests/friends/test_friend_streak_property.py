@@ -65,7 +65,10 @@ def check(db: Database, ctx: Context, a: User, b: User) -> None:
         high = session.get(User, friendship.user_high_id)
         assert low is not None and high is not None
         shown = friendships.friend_streak_with(session, ctx, low, high)
-    assert shown is not None
+        # The same friend streak from either side, on the profile and in the list of friends.
+        from_high = friendships.friend_streak_with(session, ctx, high, low)
+        listed = [friendships.list_friends(session, ctx, me) for me in (low, high)]
+    assert shown is not None and from_high is not None
     low_days, high_days = streak_days(db, low.id), streak_days(db, high.id)
     derived = derive_friend_streak(low_days, high_days, friendship.first_day)
     stored = (
@@ -90,6 +93,8 @@ def check(db: Database, ctx: Context, a: User, b: User) -> None:
         b_practised_next=following in high_days,
     )
     assert shown[1].friend_streak == expected
+    assert from_high[1].friend_streak == expected
+    assert [[f.streak.friend_streak for f in friends] for friends in listed] == [[expected]] * 2
 
 
 @settings(

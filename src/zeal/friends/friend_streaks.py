@@ -9,15 +9,15 @@ the two transactions always sees the other's day.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, bindparam, case, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.friends.models import Friendship
-from zeal.friends.streaks import current_friend_streak
 from zeal.practice.ledger import (
+    next_day,
     practised_on,
     run_length_ending_at,
     run_length_starting_after,
@@ -249,75 +249,30 @@ class FriendStreakView:
     max_friend_streak_date: date | None
 
 
-def _to_ask(
-    friendships: Sequence["StoredFriendStreak"], todays: dict[int, date]
-) -> set[tuple[int, date]]:
-    """Who must be asked whether they practised on the day after their last shared day: the
-    friend whose today is past it while the other's is not. When both are past it, one of
-    them did not practise on it (else it would be a shared day, and the stored streak, which
-    always agrees with the ledgers, would end on it): the streak shows 0 without asking."""
-    asked = set()
-    for f in friendships:
-        if not (f.friend_streak and f.streak_last_day):
-            continue
-        following = f.streak_last_day + ONE_DAY
-        low_late = todays[f.user_low_id] > following
-        if low_late != (todays[f.user_high_id] > following):
-            asked.add((f.user_low_id if low_late else f.user_high_id, following))
-    return asked
+def shown_friend_streak(
+    stored: Any, me: Any, my_yesterday: Any, friend: Any, friend_yesterday: Any
+) -> ColumnElement[int]:
+    """In SQL, for a friendship of `me`'s read in a query (`stored` holds its `friend_streak`
+    and `streak_last_day`): the friend streak it shows now, `current_friend_streak`'s rule.
+    It shows what is stored until a friend's day after the last shared day is over without
+    practice on it, judged by each friend's own calendar: over once that friend's yesterday
+    is past the last shared day. A ledger read only for the few whose next day is over."""
+    last_day = stored.streak_last_day
 
+    def missed_next_day(learner: Any, yesterday: Any) -> ColumnElement[bool]:
+        practised_next = exists().where(
+            PracticeDay.user_id == learner,
+            PracticeDay.counts_for_streak.is_(True),
+            PracticeDay.day == next_day(last_day),
+            # Redundant, but an inequality PostgreSQL cannot hash: without it, it read all of
+            # the learner's days into a hash table to answer a few rows.
+            PracticeDay.day > last_day,
+        )
+        return and_(last_day < yesterday, ~practised_next)
 
-def _shown(
-    f: "StoredFriendStreak", todays: dict[int, date], practised: set[tuple[int, date]]
-) -> int:
-    """The friend streak `f` shows now. Until a friend's day after the last shared one has
-    passed it shows what is stored; once both friends' have, 0 (see `_to_ask`); in between,
-    for the few whose practice on that day was asked, the rule decides."""
-    if not (f.friend_streak and f.streak_last_day):
-        return 0
-    after = f.streak_last_day + ONE_DAY
-    a_today, b_today = todays[f.user_low_id], todays[f.user_high_id]
-    if a_today <= after and b_today <= after:
-        return f.friend_streak
-    if a_today > after and b_today > after:
-        return 0
-    return current_friend_streak(
-        f.friend_streak,
-        f.streak_last_day,
-        a_today=a_today,
-        b_today=b_today,
-        a_practised_next=(f.user_low_id, after) in practised,
-        b_practised_next=(f.user_high_id, after) in practised,
+    return case(
+        (or_(stored.friend_streak == 0, last_day.is_(None)), 0),
+        (missed_next_day(me, my_yesterday), 0),
+        (missed_next_day(friend, friend_yesterday), 0),
+        else_=stored.friend_streak,
     )
-
-
-class StoredFriendStreak(Protocol):
-    """A friendship, or a row of its columns: the pair and the streak stored on it."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def user_low_id(self) -> int: ...
-    @property
-    def user_high_id(self) -> int: ...
-    @property
-    def friend_streak(self) -> int: ...
-    @property
-    def streak_last_day(self) -> date | None: ...
-    @property
-    def max_friend_streak(self) -> int: ...
-    @property
-    def max_friend_streak_date(self) -> date | None: ...
-
-
-def friend_streak_views(
-    session: Session, friendships: Sequence[StoredFriendStreak], todays: dict[int, date]
-) -> dict[int, FriendStreakView]:
-    """The friend streak each friendship shows now (by friendship id), in at most one query."""
-    asked = _to_ask(friendships, todays)
-    practised = practised_on(session, {u for u, _ in asked}, {d for _, d in asked}) & asked
-    views = {}
-    for f in friendships:
-        current = _shown(f, todays, practised)
-        views[f.id] = FriendStreakView(current, f.max_friend_streak, f.max_friend_streak_date)
-    return views

@@ -2,22 +2,37 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Integer, Table, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Subquery,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.clock import dates_by_zone, local_date, todays
+from zeal.clock import dates_by_zone, local_date
 from zeal.context import Context
-from zeal.db import among
+from zeal.db import among, binary_order
 from zeal.errors import CursorInvalid
 from zeal.friends import errors, friend_streaks
-from zeal.friends.friend_streaks import FriendStreakView
+from zeal.friends.friend_streaks import FriendStreakView, shown_friend_streak
 from zeal.friends.models import Friendship, pair_key
 from zeal.friends.pairs import active_friendship, lock_pair
 from zeal.friends.visibility import is_blocked_either_way, visible_learner
+from zeal.practice.streaks import ONE_DAY
 
 
 def befriend(session: Session, ctx: Context, a: User, b: User) -> Friendship:
@@ -130,7 +145,7 @@ def count_friends(session: Session, user_id: int) -> int:
 
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
     """All the learner's friends with their friend streaks, in page order."""
-    return _friends(session, ctx, user, _in_order(session, ctx, user))
+    return _listed(session, ctx, user, _Listing())
 
 
 def friends_page(
@@ -139,117 +154,13 @@ def friends_page(
     """One page of friends, the longest friend streak now first, then by username; `after`
     is the position of the last friend of the page before.
 
-    The friend streak shown depends on each friend's own today, which SQL cannot tell on
-    every database: every friendship's few columns are read and put in order here, and only
-    the page's friends are read in full."""
-    order = _in_order(session, ctx, user)
-    start = _start(order, after) if after is not None else 0
-    chosen = order[start : start + limit]
-    more = start + limit < len(order)
-    return FriendsPage(
-        _friends(session, ctx, user, chosen), _position(chosen[-1]) if more else None
-    )
-
-
-class _Listed(NamedTuple):
-    """A friendship as the order reads it (a tuple: hundreds are read at once), with the
-    friend's id, time zone and username; what `friend_streak_views` needs, and no more."""
-
-    id: int
-    user_low_id: int
-    user_high_id: int
-    friend_streak: int
-    streak_last_day: date | None
-    max_friend_streak: int
-    max_friend_streak_date: date | None
-    friend_id: int
-    timezone: str
-    username_key: str
-
-
-# A friendship and the friend streak it shows now.
-_Placed = tuple[_Listed, FriendStreakView]
-
-
-def _key(placed: _Placed) -> tuple[int, str]:
-    """The longest friend streak shown now first, then the username."""
-    listed, view = placed
-    return -view.friend_streak, listed.username_key
-
-
-def _in_order(session: Session, ctx: Context, user: User) -> list[_Placed]:
-    listed = [_Listed._make(row) for row in session.execute(_ORDER_QUERY, {"me": user.id})]
-    zones = dates_by_zone({user.timezone, *(f.timezone for f in listed)}, ctx.clock.now())
-    days = {f.friend_id: zones[f.timezone] for f in listed}
-    days[user.id] = zones[user.timezone]
-    views = friend_streaks.friend_streak_views(session, listed, days)
-    return sorted(((f, views[f.id]) for f in listed), key=_key)
-
-
-def _position(placed: _Placed) -> str:
-    listed, view = placed
-    return f"{view.friend_streak}/{listed.username_key}"
-
-
-def _start(order: list[_Placed], after: str) -> int:
-    """The index of the first friend placed after the position `after`."""
-    streak, _, username_key = after.partition("/")
-    if not (streak.isascii() and streak.isdigit() and username_key):
-        raise CursorInvalid("This cursor is not one Zeal gave out: start from the first page.")
-    key = (-int(streak), username_key)
-    return next((i for i, placed in enumerate(order) if _key(placed) > key), len(order))
-
-
-def _friends(session: Session, ctx: Context, user: User, chosen: list[_Placed]) -> list[Friend]:
-    """The page's friends in full: their profiles, and when each friendship began."""
-    ids = [listed.id for listed, _ in chosen]
-    found = session.execute(_PAGE_QUERY, {"me": user.id, "ids": ids}).all() if ids else []
-    read = {row[-1]: row for row in found}  # by friendship id, the last column
-    return [Friend(_profile(read[f.id]), _friendship(f, read[f.id]), view) for f, view in chosen]
-
-
-def _profile(row: Any) -> FriendProfile:
-    return FriendProfile(*row[: len(_PROFILE)])
-
-
-def _friendship(listed: _Listed, row: Any) -> FriendshipRow:
-    began = row[len(_PROFILE)]
-    return FriendshipRow(
-        *(
-            began if name == "created_at" else getattr(listed, name)
-            for name in FriendshipRow._fields
-        )
-    )
-
-
-_USER = cast(Table, User.__table__)
-_PROFILE = tuple(FriendProfile.__dataclass_fields__)
-# Plain columns, built once: ORM objects for hundreds of friends cost more than the page.
-_ME = bindparam("me", type_=Integer)
-_ORDER_QUERY = (
-    select(
-        *(_FRIENDSHIP.c[name] for name in _Listed._fields[:7]),
-        _USER.c.id,
-        _USER.c.timezone,
-        _USER.c.username_key,
-    )
-    .join(_USER, _USER.c.id == Friendship.other_side(_ME))
-    .where(Friendship.of_learner(_ME), _FRIENDSHIP.c.active_pair.is_not(None))
-)
-# From the page's friendships by key to each friend by key (a join on `other_side`, a CASE,
-# would read every learner).
-_PAGE_QUERY = (
-    select(*(_USER.c[name] for name in _PROFILE), _FRIENDSHIP.c.created_at, _FRIENDSHIP.c.id)
-    .select_from(_FRIENDSHIP)
-    .join(
-        _USER,
-        and_(
-            or_(_USER.c.id == _FRIENDSHIP.c.user_low_id, _USER.c.id == _FRIENDSHIP.c.user_high_id),
-            _USER.c.id != _ME,
-        ),
-    )
-    .where(among(_FRIENDSHIP.c.id, "ids"))
-)
+    The friend streak shown depends on each friend's own today: SQL works it out for every
+    friendship (`shown_friend_streak`), puts them in order and returns only the page's, so
+    a learner with 500 friends costs a page of 50 what one with 50 does."""
+    listing = _Listing(after=_parse_position(after) if after is not None else None, limit=limit)
+    found = _listed(session, ctx, user, listing)
+    friends, more = found[:limit], len(found) > limit
+    return FriendsPage(friends, _position(friends[-1]) if more else None)
 
 
 def friend_streak_with(
@@ -258,10 +169,141 @@ def friend_streak_with(
     friendship = active_friendship(session, user.id, other.id)
     if friendship is None:
         return None
-    views = friend_streaks.friend_streak_views(
-        session, [friendship], todays([user, other], ctx.clock.now())
+    (found,) = _listed(session, ctx, user, _Listing(friend=other.id), zones=[other.timezone])
+    return friendship, found.streak
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """Which of the learner's friends a listing returns: those placed after `after` (a
+    friend streak and a username key), at most `limit` and one more (to tell whether another
+    page follows), or only `friend`."""
+
+    after: tuple[int, str] | None = None
+    limit: int | None = None
+    friend: int | None = None
+
+
+def _listed(
+    session: Session,
+    ctx: Context,
+    user: User,
+    listing: _Listing,
+    zones: list[str] | None = None,
+) -> list[Friend]:
+    now = ctx.clock.now()
+    if zones is None:
+        zones = list(session.scalars(_FRIEND_ZONES, {"me": user.id}))
+    params: dict[str, Any] = {"me": user.id, "my_yesterday": local_date(user, now) - ONE_DAY}
+    params.update(_yesterdays(zones, now))
+    if listing.after is not None:
+        params["after_streak"], params["after_key"] = listing.after
+    if listing.limit is not None:
+        params["limit"] = listing.limit + 1
+    if listing.friend is not None:
+        params["friend"] = listing.friend
+    backend = session.get_bind().dialect.name
+    statement = _listing_query(
+        backend, listing.after is not None, listing.limit is not None, listing.friend is not None
     )
-    return friendship, views[friendship.id]
+    return [_friend(row) for row in session.execute(statement, params)]
+
+
+def _yesterdays(zones: list[str], now: datetime) -> dict[str, Any]:
+    """The friends' time zones grouped by their yesterday: zones span 26 hours, so at any
+    instant they fall on at most three local dates (`_YESTERDAYS` groups)."""
+    by_day: dict[date, list[str]] = {}
+    for zone, today in dates_by_zone(zones, now).items():
+        by_day.setdefault(today - ONE_DAY, []).append(zone)
+    groups = sorted(by_day.items())
+    params: dict[str, Any] = {}
+    for n in range(_YESTERDAYS):
+        day, names = groups[n] if n < len(groups) else (None, [])
+        params[f"zones_{n}"], params[f"yesterday_{n}"] = names, day
+    return params
+
+
+def _friend(row: Any) -> Friend:
+    """A row of the listing: the friendship's columns, the friend's, the streak shown."""
+    friendship = FriendshipRow._make(row[:_PROFILE_AT])
+    profile = FriendProfile(*row[_PROFILE_AT:_SHOWN_AT])
+    view = FriendStreakView(
+        row[_SHOWN_AT], friendship.max_friend_streak, friendship.max_friend_streak_date
+    )
+    return Friend(profile, friendship, view)
+
+
+def _position(friend: Friend) -> str:
+    return f"{friend.streak.friend_streak}/{friend.user.username_key}"
+
+
+def _parse_position(after: str) -> tuple[int, str]:
+    streak, _, username_key = after.partition("/")
+    if not (streak.isascii() and streak.isdigit() and username_key):
+        raise CursorInvalid("This cursor is not one Zeal gave out: start from the first page.")
+    return int(streak), username_key
+
+
+_USER = cast(Table, User.__table__)
+_PROFILE = tuple(FriendProfile.__dataclass_fields__)
+_FRIENDSHIP_COLUMNS = FriendshipRow._fields
+_ME = bindparam("me", type_=Integer)
+_YESTERDAYS = 3
+_PROFILE_AT = len(_FRIENDSHIP_COLUMNS)
+_SHOWN_AT = _PROFILE_AT + len(_PROFILE)
+
+
+def _friendship_column(name: str) -> Any:
+    column = _FRIENDSHIP.c[name]
+    return column.label("friendship_id") if name == "id" else column
+
+
+def _sides() -> Subquery:
+    """The learner's active friendships with each friend's profile: the side the learner is
+    on, then the other, each joined by key (a join on `other_side`, a CASE, would read every
+    learner)."""
+    f = _FRIENDSHIP.c
+    halves = [
+        select(
+            *(_friendship_column(name) for name in _FRIENDSHIP_COLUMNS),
+            *(_USER.c[name] for name in _PROFILE),
+        )
+        .join_from(_FRIENDSHIP, _USER, _USER.c.id == f[theirs])
+        .where(f[mine] == _ME, f.active_pair.is_not(None))
+        for mine, theirs in (("user_low_id", "user_high_id"), ("user_high_id", "user_low_id"))
+    ]  # fmt: skip
+    return union_all(*halves).subquery("sides")
+
+
+_FRIEND_ZONES = select(_sides().c.timezone).distinct()
+
+
+@cache
+def _listing_query(backend: str, after: bool, limited: bool, one_friend: bool) -> Any:
+    """The listing's statement, built once per shape: the friend streak each friendship
+    shows now, and the friends in page order (with the page's bounds, when it has them)."""
+    sides = _sides()
+    friend_yesterday = case(
+        *(
+            (among(sides.c.timezone, f"zones_{n}"), bindparam(f"yesterday_{n}", type_=Date))
+            for n in range(_YESTERDAYS)
+        )
+    )
+    my_yesterday = bindparam("my_yesterday", type_=Date)
+    shown = shown_friend_streak(sides.c, _ME, my_yesterday, sides.c.id, friend_yesterday)
+    placed = select(sides, shown.label("shown"))
+    if one_friend:
+        placed = placed.where(sides.c.id == bindparam("friend", type_=Integer))
+    ranked = placed.subquery("placed")
+    name = binary_order(backend, ranked.c.username_key)
+    query = select(ranked).order_by(ranked.c.shown.desc(), name)
+    if after:
+        streak = bindparam("after_streak", type_=Integer)
+        past = name > binary_order(backend, bindparam("after_key", type_=String))
+        query = query.where(or_(ranked.c.shown < streak, and_(ranked.c.shown == streak, past)))
+    if limited:
+        query = query.limit(bindparam("limit", type_=Integer))
+    return query
 
 
 def friends_of(

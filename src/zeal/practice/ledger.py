@@ -129,3 +129,28 @@ def runs_ending_at(
         .group_by(numbered.c.user_id)
     )
     return {user_id: count for user_id, count in rows}
+
+
+class next_day(FunctionElement[date]):
+    """In SQL: the day after a date, as a date, so `day == next_day(...)` is an equality an
+    index on `day` serves."""
+
+    type = Date()
+    inherit_cache = True
+    name = "next_day"
+
+
+@compiles(next_day)
+def _next_day_postgresql(element: next_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} + 1)"
+
+
+@compiles(next_day, "sqlite")
+def _next_day_sqlite(element: next_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '+1 day')"
+
+
+@compiles(next_day, "mysql")
+@compiles(next_day, "mariadb")
+def _next_day_mysql(element: next_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} + INTERVAL 1 DAY)"
