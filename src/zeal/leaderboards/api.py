@@ -16,7 +16,8 @@ from zeal.schemas import IdPath, IsoDate, answer
 router = APIRouter(prefix="/v1", tags=["leaderboards"])
 
 
-def board_request(
+# Async, as it does no I/O: a plain `def` dependency would cost a trip to the threadpool.
+async def board_request(
     metric: Annotated[BoardMetricCode, Query()],
     period: Annotated[str | None, Query(description="week (default), month or all")] = None,
     from_: Annotated[IsoDate | None, Query(alias="from")] = None,

@@ -138,7 +138,8 @@ async def form_values(request: Request) -> FormData:
     return await request.form()
 
 
-def web_learner(web: Annotated[Web, Depends(web_anyone)]) -> Web:
+# Async, as it does no I/O: a plain `def` dependency would cost a trip to the threadpool.
+async def web_learner(web: Annotated[Web, Depends(web_anyone)]) -> Web:
     if web.user is None:
         raise SignInRequired()
     return web
