@@ -169,8 +169,9 @@ def friend_streak_with(
     friendship = active_friendship(session, user.id, other.id)
     if friendship is None:
         return None
-    (found,) = _listed(session, ctx, user, _Listing(friend=other.id), zones=[other.timezone])
-    return friendship, found.streak
+    found = _listed(session, ctx, user, _Listing(friend=other.id), zones=[other.timezone])
+    # Empty only if the friendship ended between the two statements: as if it had not been.
+    return (friendship, found[0].streak) if found else None
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,7 @@ def _sides() -> Subquery:
         .join_from(_FRIENDSHIP, _USER, _USER.c.id == f[theirs])
         .where(f[mine] == _ME, f.active_pair.is_not(None))
         for mine, theirs in (("user_low_id", "user_high_id"), ("user_high_id", "user_low_id"))
-    ]  # fmt: skip
+    ]
     return union_all(*halves).subquery("sides")
 
 
