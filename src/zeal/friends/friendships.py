@@ -13,7 +13,6 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    case,
     func,
     or_,
     select,
@@ -23,15 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
-from zeal.clock import dates_by_zone, local_date
+from zeal.clock import local_date
 from zeal.context import Context
-from zeal.db import among, binary_order
+from zeal.db import binary_order
 from zeal.errors import CursorInvalid
 from zeal.friends import errors, friend_streaks
 from zeal.friends.friend_streaks import FriendStreakView, shown_friend_streak
 from zeal.friends.models import Friendship, pair_key
 from zeal.friends.pairs import active_friendship, lock_pair
 from zeal.friends.visibility import is_blocked_either_way, visible_learner
+from zeal.practice.reading import yesterday_in_zone, yesterdays_by_zone
 from zeal.practice.streaks import ONE_DAY
 
 
@@ -196,7 +196,7 @@ def _listed(
     if zones is None:
         zones = list(session.scalars(_FRIEND_ZONES, {"me": user.id}))
     params: dict[str, Any] = {"me": user.id, "my_yesterday": local_date(user, now) - ONE_DAY}
-    params.update(_yesterdays(zones, now))
+    params.update(yesterdays_by_zone(zones, now))
     if listing.after is not None:
         params["after_streak"], params["after_key"] = listing.after
     if listing.limit is not None:
@@ -208,20 +208,6 @@ def _listed(
         backend, listing.after is not None, listing.limit is not None, listing.friend is not None
     )
     return [_friend(row) for row in session.execute(statement, params)]
-
-
-def _yesterdays(zones: list[str], now: datetime) -> dict[str, Any]:
-    """The friends' time zones grouped by their yesterday: zones span 26 hours, so at any
-    instant they fall on at most three local dates (`_YESTERDAYS` groups)."""
-    by_day: dict[date, list[str]] = {}
-    for zone, today in dates_by_zone(zones, now).items():
-        by_day.setdefault(today - ONE_DAY, []).append(zone)
-    groups = sorted(by_day.items())
-    params: dict[str, Any] = {}
-    for n in range(_YESTERDAYS):
-        day, names = groups[n] if n < len(groups) else (None, [])
-        params[f"zones_{n}"], params[f"yesterday_{n}"] = names, day
-    return params
 
 
 def _friend(row: Any) -> Friend:
@@ -249,7 +235,6 @@ _USER = cast(Table, User.__table__)
 _PROFILE = tuple(FriendProfile.__dataclass_fields__)
 _FRIENDSHIP_COLUMNS = FriendshipRow._fields
 _ME = bindparam("me", type_=Integer)
-_YESTERDAYS = 3
 _PROFILE_AT = len(_FRIENDSHIP_COLUMNS)
 _SHOWN_AT = _PROFILE_AT + len(_PROFILE)
 
@@ -284,12 +269,7 @@ def _listing_query(backend: str, after: bool, limited: bool, one_friend: bool) -
     """The listing's statement, built once per shape: the friend streak each friendship
     shows now, and the friends in page order (with the page's bounds, when it has them)."""
     sides = _sides()
-    friend_yesterday = case(
-        *(
-            (among(sides.c.timezone, f"zones_{n}"), bindparam(f"yesterday_{n}", type_=Date))
-            for n in range(_YESTERDAYS)
-        )
-    )
+    friend_yesterday = yesterday_in_zone(sides.c.timezone)
     my_yesterday = bindparam("my_yesterday", type_=Date)
     shown = shown_friend_streak(sides.c, _ME, my_yesterday, sides.c.id, friend_yesterday)
     placed = select(sides, shown.label("shown"))

@@ -8,9 +8,8 @@ they live. Who is on a board is decided as of the end of the period: friends the
 the class then.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache
 from typing import Any, cast
@@ -28,7 +27,6 @@ from sqlalchemy import (
     case,
     exists,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -49,7 +47,7 @@ from zeal.practice.errors import LanguageUnknown
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.metrics import METRICS, MetricDefinition, Ranking
 from zeal.practice.models import PracticeDay, PracticeTotal, UserLanguage
-from zeal.practice.streaks import ONE_DAY
+from zeal.practice.reading import yesterday_in_zone, yesterdays_by_zone
 
 MAX_LIMIT = 200
 
@@ -277,21 +275,15 @@ def _streak_board(
     """The current daily streak, best language (or the one asked for), on each learner's
     today: alive while its last day is that learner's yesterday or later. The members' zones
     fall on at most three local dates at any instant, so "yesterday" is one CASE over them
-    (built for each board: it names the dates)."""
+    (`yesterday_in_zone`)."""
     now = ctx.clock.now()
     zones = session.scalars(
         select(_USER.c.timezone).where(_USER.c.id.in_(_member_ids(kind))).distinct(),
         params,
         execution_options=PLAN_EACH_RUN,
     )
-    by_yesterday: dict[date, list[str]] = defaultdict(list)
-    for zone in zones:
-        by_yesterday[local_date(_Zone(zone), now) - ONE_DAY].append(zone)
-    yesterday: Any = literal(None, Date)  # nobody on the board
-    if by_yesterday:
-        yesterday = case(
-            *((_USER.c.timezone.in_(names), day) for day, names in sorted(by_yesterday.items()))
-        )
+    params.update(yesterdays_by_zone(zones, now))
+    yesterday = yesterday_in_zone(_USER.c.timezone)  # NULL for all: nobody on the board
     # Alive while the run's last day, practised or kept by a freeze, is yesterday or later.
     through = or_(
         _LANGUAGE.c.last_practice_date >= yesterday, _LANGUAGE.c.kept_through >= yesterday
@@ -310,11 +302,6 @@ def _streak_board(
     member = members.c[0]
     joined = members.outerjoin(values, values.c.user_id == member)
     return _ranked(member, joined, values.c.value, backend)
-
-
-@dataclass(frozen=True)
-class _Zone:
-    timezone: str
 
 
 def _ranked(member: ColumnElement[int], joined: Any, value: Any, backend: str) -> Any:
