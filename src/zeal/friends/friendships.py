@@ -31,7 +31,7 @@ from zeal.friends.friend_streaks import FriendStreakView, shown_friend_streak
 from zeal.friends.models import Friendship, pair_key
 from zeal.friends.pairs import active_friendship, lock_pair
 from zeal.friends.visibility import is_blocked_either_way, visible_learner
-from zeal.practice.reading import yesterday_in_zone, yesterdays_by_zone
+from zeal.practice.ledger import yesterday_in_zone, yesterdays_by_zone
 from zeal.practice.streaks import ONE_DAY
 
 

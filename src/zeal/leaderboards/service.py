@@ -45,9 +45,9 @@ from zeal.leaderboards.periods import Period, resolve
 from zeal.practice import totals
 from zeal.practice.errors import LanguageUnknown
 from zeal.practice.languages import LANGUAGES
+from zeal.practice.ledger import yesterday_in_zone, yesterdays_by_zone
 from zeal.practice.metrics import METRICS, MetricDefinition, Ranking
 from zeal.practice.models import PracticeDay, PracticeTotal, UserLanguage
-from zeal.practice.reading import yesterday_in_zone, yesterdays_by_zone
 
 MAX_LIMIT = 200
 

@@ -1,16 +1,18 @@
-"""Reads of the practice-day ledger that more than one domain needs."""
+"""Reads of the practice-day ledger, and the SQL for learners' days, that more than one domain
+needs."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Date, Integer, Select, Table, func, literal, select
+from sqlalchemy import Date, Integer, Select, Table, bindparam, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from zeal.clock import dates_by_zone
 from zeal.db import among
 from zeal.practice.models import PracticeDay
 from zeal.practice.streaks import ONE_DAY
@@ -154,3 +156,33 @@ def _next_day_sqlite(element: next_day, compiler: SQLCompiler, **kw: Any) -> str
 @compiles(next_day, "mariadb")
 def _next_day_mysql(element: next_day, compiler: SQLCompiler, **kw: Any) -> str:
     return f"({compiler.process(element.clauses, **kw)} + INTERVAL 1 DAY)"
+
+
+# Learners' time zones span 26 hours, so at any instant they fall on at most three local
+# dates: a statement that needs each learner's yesterday takes one list of zones per date.
+_YESTERDAY_GROUPS = 3
+
+
+def yesterday_in_zone(zone: ColumnElement[str]) -> ColumnElement[date]:
+    """In SQL: the yesterday of a learner whose time zone is `zone`, from the parameters
+    `yesterdays_by_zone` gives (NULL for a zone it was not given). The same SQL whatever the
+    zones, so a statement using it is built once."""
+    return case(
+        *(
+            (among(zone, f"zones_{n}"), bindparam(f"yesterday_{n}", type_=Date))
+            for n in range(_YESTERDAY_GROUPS)
+        )
+    )
+
+
+def yesterdays_by_zone(zones: Iterable[str], now: datetime) -> dict[str, Any]:
+    """The parameters of `yesterday_in_zone` for these time zones at `now`."""
+    by_day: dict[date, list[str]] = {}
+    for zone, today in dates_by_zone(set(zones), now).items():
+        by_day.setdefault(today - ONE_DAY, []).append(zone)
+    groups = sorted(by_day.items())
+    params: dict[str, Any] = {}
+    for n in range(_YESTERDAY_GROUPS):
+        day, names = groups[n] if n < len(groups) else (None, [])
+        params[f"zones_{n}"], params[f"yesterday_{n}"] = names, day
+    return params

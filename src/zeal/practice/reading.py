@@ -2,15 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol, cast
+from datetime import date, timedelta
+from typing import Protocol, cast
 
-from sqlalchemy import Date, Table, bindparam, case, literal, select, union_all
+from sqlalchemy import Table, literal, select, union_all
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from zeal.accounts.models import User
-from zeal.clock import dates_by_zone
 from zeal.db import among
 from zeal.practice import errors
 from zeal.practice.languages import LANGUAGES
@@ -121,36 +119,6 @@ def _streaks_of(
     for user_views in views.values():
         user_views.sort(key=lambda v: (-v.daily_streak, -v.max_streak, v.language))
     return views, unsettled
-
-
-# Learners' time zones span 26 hours, so at any instant they fall on at most three local
-# dates: a statement that needs each learner's yesterday takes one list of zones per date.
-_YESTERDAY_GROUPS = 3
-
-
-def yesterday_in_zone(zone: ColumnElement[str]) -> ColumnElement[date]:
-    """In SQL: the yesterday of a learner whose time zone is `zone`, from the parameters
-    `yesterdays_by_zone` gives (NULL for a zone it was not given). The same SQL whatever the
-    zones, so a statement using it is built once."""
-    return case(
-        *(
-            (among(zone, f"zones_{n}"), bindparam(f"yesterday_{n}", type_=Date))
-            for n in range(_YESTERDAY_GROUPS)
-        )
-    )
-
-
-def yesterdays_by_zone(zones: Iterable[str], now: datetime) -> dict[str, Any]:
-    """The parameters of `yesterday_in_zone` for these time zones at `now`."""
-    by_day: dict[date, list[str]] = {}
-    for zone, today in dates_by_zone(set(zones), now).items():
-        by_day.setdefault(today - ONE_DAY, []).append(zone)
-    groups = sorted(by_day.items())
-    params: dict[str, Any] = {}
-    for n in range(_YESTERDAY_GROUPS):
-        day, names = groups[n] if n < len(groups) else (None, [])
-        params[f"zones_{n}"], params[f"yesterday_{n}"] = names, day
-    return params
 
 
 def run_ended(row: StoredStreak, today: date) -> bool:
