@@ -43,6 +43,7 @@ EDGE = {
     "middleware",
     "problems",
     "models",
+    "routing",
     "web",
     "worker",
 }

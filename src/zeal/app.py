@@ -8,7 +8,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from zeal import docs, health, methods, problems
+from zeal import docs, health, methods, problems, routing
 from zeal.accounts import api as accounts_api
 from zeal.badges import api as badges_api
 from zeal.clock import Clock, SystemClock
@@ -51,7 +51,7 @@ def _lifespan(
     database: Database, ctx: Context, *, settle: bool
 ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = ctx.settings.request_threads
         # A serving process delivers webhooks too, unless `zeal worker` does it elsewhere.
         worker = Worker(database, ctx) if settle and ctx.settings.serve_worker else None
@@ -62,6 +62,7 @@ def _lifespan(
         yield
         if worker is not None:
             worker.stop()
+        app.state.request_threads.shutdown(wait=False)
         database.dispose()
 
     return lifespan
@@ -112,6 +113,7 @@ def create_app(
     )
     app.state.database = database
     app.state.context = ctx
+    app.state.request_threads = routing.request_threads(settings.request_threads)
     counters = counters_for(database, settings)
     app.state.limits = Limits(settings, counters, app.state.context.clock)
     problems.install(app)

@@ -245,18 +245,6 @@ class Database:
         with factory.begin() as session:
             yield session
 
-    def waits_to_begin(self, *, write: bool) -> bool:
-        """Whether entering `transaction(write=write)` can block: only an SQLite writer, which
-        queues on the process's writer lock. Any other session reaches the database only
-        when it is first used."""
-        return write and self._sqlite_writer is not None
-
-    def ends_without_io(self, *, write: bool) -> bool:
-        """Whether leaving `transaction(write=write)` sends nothing to the database: a
-        PostgreSQL read, in autocommit, has no transaction to commit, and the pool's reset
-        (a ROLLBACK) is skipped by psycopg on an idle connection. Such an end needs no thread."""
-        return not write and self.backend == "postgresql"
-
     def ping(self) -> None:
         """One round trip to the database (the health check): a bare connection, as a reading
         request would get one, without the cost of a session."""

@@ -1,12 +1,11 @@
-"""Request-scoped dependencies: the transaction, the context, the signed-in learner, the API key."""
+"""Request-scoped dependencies: the transaction, the context, the signed-in learner, the API key.
 
-import sys
-from collections.abc import AsyncIterator, Iterator
+Those that need the database are claims, settled in the request's trip (`zeal.routing`)."""
+
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from anyio import CapacityLimiter, to_thread
-from anyio.lowlevel import RunVar
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -19,9 +18,7 @@ from zeal.context import Context
 from zeal.db import Database
 from zeal.errors import ZealError
 from zeal.limits.service import Limits, SignInAttempt
-
-_READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
+from zeal.routing import Claim, Trip, session_claim
 
 # Dependencies that do no I/O are async: FastAPI runs a plain `def` dependency in the
 # threadpool, and each trip there costs more CPU than most of these requests' queries.
@@ -51,60 +48,9 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-# A transaction's end (its COMMIT) and an SQLite writer's wait for its turn run on threads of
-# their own, never on the request threads. A request waiting for a learner's row lock holds a
-# request thread; if the end that frees the lock needed one too, a burst of events for one
-# learner as large as the threadpool would hang the process, every thread waiting on a lock
-# whose holder waits for a thread (seen: 60 events for one learner at once, 40 threads).
-# One limiter serves both, as large as the requests let in (`middleware.InFlight`): the
-# writers waiting for the lock are fewer than that, so its holder's end always finds a thread.
-_OWN_THREADS: RunVar[CapacityLimiter] = RunVar("zeal_transaction_threads")
-
-
-def _own_threads(request: Request) -> CapacityLimiter:
-    """The event loop's limiter for them (anyio keeps its own default one the same way)."""
-    try:
-        return _OWN_THREADS.get()
-    except LookupError:
-        context: Context = request.app.state.context
-        made = CapacityLimiter(context.settings.requests_at_once)
-        _OWN_THREADS.set(made)
-        return made
-
-
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One request, one transaction: committed when the endpoint returns, rolled back if it
-    raises. Declared with scope="function", so the commit happens before the response is sent
-    and a failed commit can never reach the client as a success.
-
-    Async, so the request costs one trip to the threadpool less: a session reaches the
-    database only when it is first used (in the endpoint's thread), so opening it here
-    blocks nothing. Ending it can wait on the database (a COMMIT), so that runs in the
-    threadpool, unless the database says the end sends nothing (a PostgreSQL read)."""
-    database = database_of(request)
-    write = request.method not in _READ_METHODS
-    unit = database.transaction(write=write)
-    own = _own_threads(request)
-    if database.waits_to_begin(write=write):
-        session = await to_thread.run_sync(unit.__enter__, limiter=own)
-    else:
-        session = unit.__enter__()
-    inline = database.ends_without_io(write=write)
-    try:
-        yield session
-    except BaseException:
-        if inline:
-            unit.__exit__(*sys.exc_info())
-        else:
-            await to_thread.run_sync(unit.__exit__, *sys.exc_info(), limiter=own)
-        raise
-    if inline:
-        unit.__exit__(None, None, None)
-    else:
-        await to_thread.run_sync(unit.__exit__, None, None, None, limiter=own)
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+# The request's transaction, opened in its trip (`zeal.routing.Trip`) when the route first
+# needs it and committed before the response is sent.
+SessionDep = Annotated[Session, Depends(session_claim)]
 
 
 async def get_database(request: Request) -> Database:
@@ -118,8 +64,8 @@ LimitsDep = Annotated[Limits, Depends(get_limits)]
 
 
 def sign_in_attempt(request: Request) -> Iterator[SignInAttempt]:
-    """Declare it before the session: it closes after the request's transaction, so a wrong
-    password is counted even though that transaction is rolled back."""
+    """It closes after the request's trip, so a wrong password is counted even though the
+    trip's transaction is rolled back."""
     attempt = SignInAttempt(limits_of(request), client_address(request))
     try:
         yield attempt
@@ -144,25 +90,53 @@ class SignedIn:
     token: SignedInSession
 
 
-def get_signed_in(
-    session: SessionDep,
-    ctx: ContextDep,
+# Sign-in and platform keys are claims (`zeal.routing`): a missing token or key is refused at
+# once, without the database; the lookup runs in the request's trip, in its transaction.
+
+
+class _SignInClaim(Claim):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def settle(self, trip: Trip) -> SignedIn:
+        return trip.once(self, lambda: self._look_up(trip))
+
+    def _look_up(self, trip: Trip) -> SignedIn:
+        user, token = accounts_service.user_for_token(trip.session, trip.context, self.token)
+        return SignedIn(user, token)
+
+
+class _UserClaim(Claim):
+    def __init__(self, signed_in: Claim) -> None:
+        self.signed_in = signed_in
+
+    def settle(self, trip: Trip) -> User:
+        signed_in: SignedIn = self.signed_in.settle(trip)
+        return signed_in.user
+
+
+async def claim_signed_in(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> SignedIn:
+) -> Claim:
     if credentials is None:
         raise InvalidToken("Send 'Authorization: Bearer <token>' from POST /v1/sessions.")
-    user, token = accounts_service.user_for_token(session, ctx, credentials.credentials)
-    return SignedIn(user, token)
+    return _SignInClaim(credentials.credentials)
 
 
-async def get_current_user(signed_in: Annotated[SignedIn, Depends(get_signed_in)]) -> User:
-    return signed_in.user
+async def claim_current_user(signed_in: Annotated[Claim, Depends(claim_signed_in)]) -> Claim:
+    return _UserClaim(signed_in)
 
 
-def get_platform_key(
-    session: SessionDep, secret: Annotated[str | None, Depends(_api_key)]
-) -> ApiKey:
-    return accounts_service.api_key_for(session, _sent(secret))
+class _KeyClaim(Claim):
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def settle(self, trip: Trip) -> ApiKey:
+        return trip.once(self, lambda: accounts_service.api_key_for(trip.session, self.secret))
+
+
+async def claim_platform_key(secret: Annotated[str | None, Depends(_api_key)]) -> Claim:
+    return _KeyClaim(_sent(secret))
 
 
 def _sent(secret: str | None) -> str:
@@ -171,28 +145,30 @@ def _sent(secret: str | None) -> str:
     return secret
 
 
-SignedInDep = Annotated[SignedIn, Depends(get_signed_in)]
-CurrentUser = Annotated[User, Depends(get_current_user)]
-PlatformKey = Annotated[ApiKey, Depends(get_platform_key)]
+SignedInDep = Annotated[SignedIn, Depends(claim_signed_in)]
+CurrentUser = Annotated[User, Depends(claim_current_user)]
+PlatformKey = Annotated[ApiKey, Depends(claim_platform_key)]
 
 
 @dataclass(frozen=True)
 class KeyAlone:
-    """A platform key read in a transaction of its own (see `get_platform_key_alone`)."""
+    """A platform key read in a transaction of its own (see `claim_platform_key_alone`)."""
 
     id: int
     platform_id: int
 
 
-def get_platform_key_alone(
-    request: Request, secret: Annotated[str | None, Depends(_api_key)]
-) -> KeyAlone:
+class _KeyAloneClaim(_KeyClaim):
+    def settle(self, trip: Trip) -> KeyAlone:  # type: ignore[override]
+        with trip.database.transaction(write=False) as session:
+            key = accounts_service.api_key_for(session, self.secret)
+            return KeyAlone(key.id, key.platform_id)
+
+
+async def claim_platform_key_alone(secret: Annotated[str | None, Depends(_api_key)]) -> Claim:
     """The platform key, for a route that runs transactions of its own (a batch of events):
     a transaction held for the whole request would hold them up (SQLite's writer lock)."""
-    sent = _sent(secret)
-    with database_of(request).transaction(write=False) as session:
-        key = accounts_service.api_key_for(session, sent)
-        return KeyAlone(key.id, key.platform_id)
+    return _KeyAloneClaim(_sent(secret))
 
 
-PlatformKeyAlone = Annotated[KeyAlone, Depends(get_platform_key_alone)]
+PlatformKeyAlone = Annotated[KeyAlone, Depends(claim_platform_key_alone)]

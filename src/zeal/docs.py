@@ -7,7 +7,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-router = APIRouter(include_in_schema=False)
+from zeal.routing import Route
+
+router = APIRouter(route_class=Route, include_in_schema=False)
 ASSETS = "/docs/assets"
 
 PAGE = f"""<!doctype html>

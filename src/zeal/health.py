@@ -6,8 +6,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from zeal.deps import database_of
 from zeal.problems import database_unavailable
+from zeal.routing import Route
 
-router = APIRouter(prefix="/v1", tags=["health"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["health"])
 
 
 @router.get("/health", responses={503: {"description": "The database is unreachable."}})

@@ -18,9 +18,10 @@ from zeal.accounts.schemas import (
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep, SignedInDep, SignInAttemptDep
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.use_cases import accounts as accounts_use_case
 
-router = APIRouter(prefix="/v1", tags=["accounts"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["accounts"])
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=refusals(409))

@@ -17,9 +17,10 @@ from zeal.badges.schemas import (
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.friends.visibility import visible_learner
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import UsernamePath, answer
 
-router = APIRouter(prefix="/v1", tags=["badges"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["badges"])
 
 
 @router.get("/me/badges", response_model=MyBadges)

@@ -16,9 +16,10 @@ from zeal.cohorts.schemas import (
 )
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import IdPath, UsernamePath
 
-router = APIRouter(prefix="/v1", tags=["cohorts"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["cohorts"])
 
 
 def _read(session: SessionDep, user: CurrentUser, cohort_id: int) -> CohortRead:

@@ -6,8 +6,9 @@ from zeal.data_rights import service
 from zeal.data_rights.schemas import AccountDelete, LearnerExport
 from zeal.deps import ContextDep, CurrentUser, SessionDep, SignInAttemptDep
 from zeal.problems import refusals
+from zeal.routing import Route
 
-router = APIRouter(prefix="/v1", tags=["data rights"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["data rights"])
 
 
 @router.get("/me/export")

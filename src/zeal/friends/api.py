@@ -27,6 +27,7 @@ from zeal.friends.schemas import (
 from zeal.friends.search import MAX_SEARCH_RESULTS, search
 from zeal.practice.reading import streaks_of
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import (
     CursorQuery,
     IdPath,
@@ -38,7 +39,7 @@ from zeal.schemas import (
 from zeal.use_cases import friendships as friendships_use_case
 from zeal.use_cases import profiles
 
-router = APIRouter(prefix="/v1", tags=["friends"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["friends"])
 
 
 def _read(request: FriendRequest, me: User, other: User) -> FriendRequestRead:

@@ -11,9 +11,10 @@ from zeal.leaderboards.schemas import BoardMetricCode, ClassProgressRead, Leader
 from zeal.leaderboards.service import BoardRequest
 from zeal.practice.languages import MAX_TAG_LENGTH, as_language
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import IdPath, IsoDate, answer
 
-router = APIRouter(prefix="/v1", tags=["leaderboards"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["leaderboards"])
 
 
 # Async, as it does no I/O: a plain `def` dependency would cost a trip to the threadpool.

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Query, Response
 from zeal.deps import ContextDep, CurrentUser, SessionDep
 from zeal.leagues import service
 from zeal.leagues.schemas import LeagueHistory, LeagueRead, PastWeekRead
+from zeal.routing import Route
 from zeal.schemas import answer
 
-router = APIRouter(prefix="/v1", tags=["leagues"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["leagues"])
 
 
 @router.get("/me/leagues", response_model=LeagueRead)

@@ -39,9 +39,10 @@ from zeal.practice.schemas import (
     StreakRepairRead,
 )
 from zeal.problems import refusals, validation_errors
+from zeal.routing import Route
 from zeal.schemas import answer
 
-router = APIRouter(prefix="/v1/platform", tags=["platform"])
+router = APIRouter(route_class=Route, prefix="/v1/platform", tags=["platform"])
 
 _LEARNER = "/learners/{external_id}"
 _CREATED: dict[int | str, dict[str, Any]] = {

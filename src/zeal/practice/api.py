@@ -31,12 +31,13 @@ from zeal.practice.schemas import (
     StreakRepairRead,
 )
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import IdPath, IsoDate, Schema, answer
 from zeal.use_cases import settling
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.use_cases.streak_repairs import StreakRepaired, repair_streak
 
-router = APIRouter(prefix="/v1", tags=["practice"])
+router = APIRouter(route_class=Route, prefix="/v1", tags=["practice"])
 
 REPLAY: dict[int | str, dict[str, Any]] = {
     200: {

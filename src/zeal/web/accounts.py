@@ -11,11 +11,12 @@ from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidToken
 from zeal.accounts.schemas import SessionCreate, UserCreate
 from zeal.deps import SignInAttemptDep
+from zeal.routing import Route
 from zeal.use_cases import accounts as accounts_use_case
 from zeal.web import cookies, forms
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, local_target
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 
 def _blank_to_none(form: Form, *names: str) -> dict[str, str | None]:

@@ -5,9 +5,10 @@ from fastapi.responses import Response
 
 from zeal.badges import service as badges_service
 from zeal.badges.schemas import MetricRead
+from zeal.routing import Route
 from zeal.web.pages import Form, LearnerDep
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 
 @router.get("/badges")

@@ -12,9 +12,10 @@ from zeal.leaderboards import service as boards_service
 from zeal.leaderboards.schemas import BoardMetricCode, Leaderboard
 from zeal.leaderboards.service import BoardRequest, board_metrics
 from zeal.practice.metrics import Ranking
+from zeal.routing import Route
 from zeal.web.pages import LearnerDep, Web
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 Period = Literal["week", "last-week", "month", "all"]
 PERIODS: dict[str, str] = {

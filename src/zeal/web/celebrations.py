@@ -4,9 +4,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from zeal.celebrations import service as celebrations
+from zeal.routing import Route
 from zeal.web.pages import Form, LearnerDep, local_target
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 
 @router.post("/celebrations/seen")

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from zeal.leaderboards.progress import SORT_PATTERN, ClassProgress, SortKey, class_progress
+from zeal.routing import Route
 from zeal.schemas import IdPath
 from zeal.web.formats import language_name
 from zeal.web.pages import LearnerDep
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 SortQuery = Query("name", pattern=SORT_PATTERN)
 COLUMNS = {

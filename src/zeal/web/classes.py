@@ -9,11 +9,12 @@ from fastapi.responses import Response
 from zeal.cohorts import service as cohorts_service
 from zeal.cohorts.models import LeaderboardNames, Role
 from zeal.cohorts.schemas import CohortCreate, CohortUpdate, JoinRequest
+from zeal.routing import Route
 from zeal.schemas import IdPath, UsernamePath
 from zeal.web import forms
 from zeal.web.pages import Form, LearnerDep, Web
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 
 def _classes_page(web: Web, status: int = 200, **form: Any) -> Response:

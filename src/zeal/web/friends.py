@@ -10,11 +10,12 @@ from zeal.friends import blocks, friendships, requests
 from zeal.friends.pairs import Relation
 from zeal.friends.search import search
 from zeal.practice.reading import streaks_of
+from zeal.routing import Route
 from zeal.schemas import CursorQuery, IdPath, UsernamePath, decode_cursor, encode_cursor
 from zeal.use_cases import friendships as friendships_use_case
 from zeal.web.pages import Form, LearnerDep, Web, local_target
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 SearchQuery = Annotated[str, Query(max_length=100)]
 SEARCH_LIMIT = 20

@@ -20,6 +20,7 @@ from zeal.practice.activities import MAX_EVENT_SECONDS, Outcome, PracticeType
 from zeal.practice.languages import LANGUAGES
 from zeal.practice.reading import LedgerQuery, StreakView
 from zeal.practice.schemas import PracticeEventCreate
+from zeal.routing import Route
 from zeal.use_cases import settling, streak_repairs
 from zeal.use_cases.record_practice import RecordedPractice, record_practice
 from zeal.use_cases.streak_repairs import StreakRepaired
@@ -28,7 +29,7 @@ from zeal.web.calendar import calendar, calendar_start
 from zeal.web.formats import flame_state, language_name, plural
 from zeal.web.pages import AnyoneDep, Form, LearnerDep, Web, sign_in_url
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 RECENT_BADGES = 6
 PRACTICE_TYPES = {

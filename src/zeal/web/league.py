@@ -11,10 +11,11 @@ from zeal.context import Context
 from zeal.leagues import service
 from zeal.leagues.rules import Zone
 from zeal.leagues.service import GroupRow, League, Tier
+from zeal.routing import Route
 from zeal.web.formats import plural
 from zeal.web.pages import LearnerDep
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 
 @dataclass(frozen=True)

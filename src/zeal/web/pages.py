@@ -21,10 +21,11 @@ from zeal.badges import service as badges_service
 from zeal.celebrations import service as celebrations
 from zeal.context import Context
 from zeal.db import writes
-from zeal.deps import ContextDep, SessionDep, limits_of
+from zeal.deps import limits_of
 from zeal.errors import Unauthenticated, ZealError
 from zeal.friends import requests as friend_requests
 from zeal.limits.service import Limits
+from zeal.routing import Claim, Trip
 from zeal.web import cookies, formats
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -119,9 +120,10 @@ class Web:
         return self.redirect(back, done() if callable(done) else done)
 
 
-def web_anyone(request: Request, session: SessionDep, ctx: ContextDep) -> Web:
+def _viewer(request: Request, trip: Trip) -> Web:
     """The page's viewer: whoever the session cookie names, or nobody (an unknown, expired or
     revoked cookie is as good as none)."""
+    session, ctx = trip.session, trip.context
     secret = cookies.session_token(request)
     if secret is not None:
         try:
@@ -133,16 +135,33 @@ def web_anyone(request: Request, session: SessionDep, ctx: ContextDep) -> Web:
     return Web(request, session, ctx, None)
 
 
+class _ViewerClaim(Claim):
+    """The viewer, looked up in the request's trip (`zeal.routing`)."""
+
+    def __init__(self, request: Request, *, signed_in: bool) -> None:
+        self.request = request
+        self.signed_in = signed_in
+
+    def settle(self, trip: Trip) -> Web:
+        web = trip.once(_ViewerClaim, lambda: _viewer(self.request, trip))
+        if self.signed_in and web.user is None:
+            raise SignInRequired()
+        return web
+
+
+async def web_anyone(request: Request) -> Claim:
+    return _ViewerClaim(request, signed_in=False)
+
+
+async def web_learner(request: Request) -> Claim:
+    if cookies.session_token(request) is None:
+        raise SignInRequired()  # no cookie: refused at once, without the database
+    return _ViewerClaim(request, signed_in=True)
+
+
 async def form_values(request: Request) -> FormData:
     """The posted form (read once; later reads are served from Starlette's cache)."""
     return await request.form()
-
-
-# Async, as it does no I/O: a plain `def` dependency would cost a trip to the threadpool.
-async def web_learner(web: Annotated[Web, Depends(web_anyone)]) -> Web:
-    if web.user is None:
-        raise SignInRequired()
-    return web
 
 
 AnyoneDep = Annotated[Web, Depends(web_anyone)]

@@ -17,13 +17,14 @@ from zeal.deps import SignInAttemptDep
 from zeal.friends import friendships, requests
 from zeal.friends.pairs import Relation
 from zeal.friends.schemas import ProfileRead
+from zeal.routing import Route
 from zeal.schemas import UsernamePath
 from zeal.use_cases import accounts as accounts_use_case
 from zeal.use_cases import profiles
 from zeal.web import cookies, forms
 from zeal.web.pages import Form, LearnerDep, Web
 
-router = APIRouter()
+router = APIRouter(route_class=Route)
 
 _FIELDS = ("display_name", "username", "timezone", "image", "character_color", "background_color")
 

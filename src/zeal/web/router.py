@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
+from zeal.routing import Route
 from zeal.web import (
     accounts,
     badges,
@@ -16,7 +17,7 @@ from zeal.web import (
 )
 from zeal.web.cookies import verify_csrf
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+router = APIRouter(route_class=Route, include_in_schema=False, dependencies=[Depends(verify_csrf)])
 for pages in (
     accounts,
     home,

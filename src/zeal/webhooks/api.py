@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 from zeal.deps import ContextDep, PlatformKey, SessionDep
 from zeal.errors import CursorInvalid
 from zeal.problems import refusals
+from zeal.routing import Route
 from zeal.schemas import CursorQuery, IdPath, answer, decode_cursor
 from zeal.webhooks import service
 from zeal.webhooks.schemas import (
@@ -17,7 +18,7 @@ from zeal.webhooks.schemas import (
     WebhookRead,
 )
 
-router = APIRouter(prefix="/v1/platform/webhooks", tags=["webhooks"])
+router = APIRouter(route_class=Route, prefix="/v1/platform/webhooks", tags=["webhooks"])
 
 
 @router.post(
