@@ -18,7 +18,7 @@ from zeal.context import Context
 from zeal.db import Database
 from zeal.errors import ZealError
 from zeal.limits.service import Limits, SignInAttempt
-from zeal.routing import Claim, Trip, session_claim
+from zeal.routing import Claim, FromTrip, Trip
 
 # Dependencies that do no I/O are async: FastAPI runs a plain `def` dependency in the
 # threadpool, and each trip there costs more CPU than most of these requests' queries.
@@ -34,11 +34,6 @@ def limits_of(request: Request) -> Limits:
     return limits
 
 
-async def get_context(request: Request) -> Context:
-    context: Context = request.app.state.context
-    return context
-
-
 async def get_limits(request: Request) -> Limits:
     return limits_of(request)
 
@@ -50,16 +45,12 @@ def client_address(request: Request) -> str:
 
 # The request's transaction, opened in its trip (`zeal.routing.Trip`) when the route first
 # needs it and committed before the response is sent.
-SessionDep = Annotated[Session, Depends(session_claim)]
-
-
-async def get_database(request: Request) -> Database:
-    return database_of(request)
+SessionDep = Annotated[Session, FromTrip(lambda trip: trip.session)]
 
 
 # For the few reads that may need a write of their own first (settling streak freezes).
-DatabaseDep = Annotated[Database, Depends(get_database)]
-ContextDep = Annotated[Context, Depends(get_context)]
+DatabaseDep = Annotated[Database, FromTrip(lambda trip: trip.database)]
+ContextDep = Annotated[Context, FromTrip(lambda trip: trip.context)]
 LimitsDep = Annotated[Limits, Depends(get_limits)]
 
 

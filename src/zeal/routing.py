@@ -18,9 +18,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_origin
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
@@ -31,7 +31,8 @@ from zeal.db import Database
 T = TypeVar("T")
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_TRIP_PARAMETER = "zeal_trip"
+_REQUEST = "zeal_request"
+_BY_NAME = inspect.Parameter.KEYWORD_ONLY
 
 
 class Trip:
@@ -86,52 +87,69 @@ class Claim(ABC):
     def settle(self, trip: Trip) -> Any: ...
 
 
-class _SessionClaim(Claim):
-    def settle(self, trip: Trip) -> Session:
-        return trip.session
+class FromTrip:
+    """A parameter the trip hands the endpoint itself (the session, the context, the
+    database): FastAPI never sees it, so it has no dependency to solve on every request."""
+
+    def __init__(self, take: Callable[[Trip], Any]) -> None:
+        self.take = take
 
 
-_SESSION = _SessionClaim()
+class _Given(Claim):
+    def __init__(self, source: FromTrip) -> None:
+        self.source = source
+
+    def settle(self, trip: Trip) -> Any:
+        return self.source.take(trip)
 
 
-async def session_claim() -> Claim:
-    return _SESSION
-
-
-async def trip_of(request: Request) -> Trip:
+def _trip_of(request: Request) -> Trip:
     state = request.app.state
     write = request.method not in _READ_METHODS
     return Trip(state.database, state.context, state.request_threads, write=write)
 
 
 def in_one_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """The endpoint as FastAPI sees it: the same parameters, plus the request's trip, and
-    async, so FastAPI itself sends nothing to the threadpool."""
+    """The endpoint as FastAPI sees it: async, so FastAPI itself sends nothing to the
+    threadpool, with the same parameters but those the trip gives (`FromTrip`), and the
+    request, which the trip is made from."""
     if inspect.iscoroutinefunction(endpoint):
         return endpoint
     signature = inspect.signature(endpoint, eval_str=True)
+    given = {
+        name: _Given(source)
+        for name, parameter in signature.parameters.items()
+        if (source := _from_trip(parameter.annotation)) is not None
+    }
+    shown = [p for name, p in signature.parameters.items() if name not in given]
+    request = next((p.name for p in shown if p.annotation is Request), None)
+    if request is None:
+        shown.append(
+            inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
+        )
 
     async def trip_endpoint(**arguments: Any) -> Any:
-        trip: Trip = arguments.pop(_TRIP_PARAMETER)
-        return await trip.go(endpoint, arguments)
+        trip = _trip_of(arguments[request] if request else arguments.pop(_REQUEST))
+        return await trip.go(endpoint, {**arguments, **given})
 
-    trip = inspect.Parameter(
-        _TRIP_PARAMETER,
-        inspect.Parameter.KEYWORD_ONLY,
-        annotation=Annotated[Trip, Depends(trip_of)],
-    )
     trip_endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
-        parameters=[*_keyword_only(signature), trip]
+        parameters=list(_keyword_only(shown))
     )
     for attribute in ("__name__", "__qualname__", "__doc__", "__module__"):
         setattr(trip_endpoint, attribute, getattr(endpoint, attribute))
     return trip_endpoint
 
 
-def _keyword_only(signature: inspect.Signature) -> Iterator[inspect.Parameter]:
+def _from_trip(annotation: Any) -> FromTrip | None:
+    if get_origin(annotation) is not Annotated:
+        return None
+    return next((m for m in annotation.__metadata__ if isinstance(m, FromTrip)), None)
+
+
+def _keyword_only(parameters: list[inspect.Parameter]) -> Iterator[inspect.Parameter]:
     # FastAPI passes every value by name; keyword-only lets parameters with defaults come first.
-    for parameter in signature.parameters.values():
-        yield parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+    for parameter in parameters:
+        yield parameter.replace(kind=_BY_NAME)
 
 
 class Route(APIRoute):
