@@ -16,7 +16,6 @@ from typing import Any, cast
 
 from sqlalchemy import (
     BindParameter,
-    ColumnElement,
     Date,
     Integer,
     Select,
@@ -29,7 +28,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    union_all,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -157,10 +156,16 @@ _UNTIL: BindParameter[datetime] = bindparam("until")  # typed by the column it m
 
 
 def _members(kind: _Kind) -> Subquery:
-    """The ids (`id`) of the learners on a board, as of `until`."""
+    """The learners on a board as of `until`, once each: their ids (`id`) and the username
+    keys that break ties in the ranking (so the ranking needs no other join)."""
     if kind is _Kind.COHORT:
         students = cohorts_service.members_at(bindparam("cohort", type_=Integer), _UNTIL)
-        return students.subquery("members")
+        ids = students.subquery("students")
+        return (
+            select(_USER.c.id, _USER.c.username_key)
+            .join_from(ids, _USER, _USER.c.id == ids.c.user_id)
+            .subquery("members")
+        )
     friendship = _FRIENDSHIP.c
     friends = select(Friendship.other_side(_ME)).where(
         Friendship.of_learner(_ME),
@@ -169,13 +174,11 @@ def _members(kind: _Kind) -> Subquery:
     )
     # The ids first (the viewer and their friends: an index lookup), then the rules on those
     # few rows: an OR around the id test made PostgreSQL scan every learner, twice a board.
-    candidates = union_all(select(_ME), friends)
+    candidates = union(select(_ME.label("id")), friends).subquery("candidates")
     return (
-        select(_USER.c.id)
-        .where(
-            _USER.c.id.in_(candidates),
-            or_(_USER.c.id == _ME, and_(_USER.c.discoverable.is_(True), ~_blocked_with(_ME))),
-        )
+        select(_USER.c.id, _USER.c.username_key)
+        .join_from(candidates, _USER, _USER.c.id == candidates.c.id)
+        .where(or_(_USER.c.id == _ME, and_(_USER.c.discoverable.is_(True), ~_blocked_with(_ME))))
         .subquery("members")
     )
 
@@ -254,7 +257,7 @@ def _sum_board(kind: _Kind, column: str, covered: bool, by_language: bool, backe
                 _TOTAL.c.language == bindparam("language"),
             ),
         )
-        return _ranked(member, joined, _TOTAL.c[column], backend)
+        return _ranked(members, joined, _TOTAL.c[column], backend)
     day = _DAY.c.day
     measure = func.count(func.distinct(day)) if column == "days" else func.sum(_DAY.c[column])
     summed = select(_DAY.c.user_id, measure.label("value")).where(
@@ -266,7 +269,7 @@ def _sum_board(kind: _Kind, column: str, covered: bool, by_language: bool, backe
         summed = summed.where(_DAY.c.language == bindparam("language"))
     values = summed.group_by(_DAY.c.user_id).subquery("summed")
     joined = members.outerjoin(values, values.c.user_id == member)
-    return _ranked(member, joined, values.c.value, backend)
+    return _ranked(members, joined, values.c.value, backend)
 
 
 def _streak_board(
@@ -301,26 +304,26 @@ def _streak_board(
     members = _members(kind)
     member = members.c[0]
     joined = members.outerjoin(values, values.c.user_id == member)
-    return _ranked(member, joined, values.c.value, backend)
+    return _ranked(members, joined, values.c.value, backend)
 
 
-def _ranked(member: ColumnElement[int], joined: Any, value: Any, backend: str) -> Any:
+def _ranked(members: Subquery, joined: Any, value: Any, backend: str) -> Any:
     """Every member's value, rank (ties share one: 1, 2, 2, 4), position (by value, then
     username, byte by byte as Python would sort) and how many are on the board; then only the
     rows shown (the top `limit` and the viewer's own), with their display columns. Those are
     joined after the ranking: carried through it for every member, they made its sorts and
     windows a fifth slower."""
     value = func.coalesce(value, 0)
-    name = binary_order(backend, _USER.c.username_key)
+    name = binary_order(backend, members.c.username_key)
     ranked = (
         select(
-            _USER.c.id.label("member_id"),
+            members.c.id.label("member_id"),
             value.label("value"),
             func.rank().over(order_by=value.desc()).label("rank"),
             func.row_number().over(order_by=(value.desc(), name)).label("position"),
             func.count().over().label("total"),
         )
-        .select_from(joined.join(_USER, _USER.c.id == member))
+        .select_from(joined)
         .subquery("ranked")
     )
     shown = _USER.alias("shown")
