@@ -51,12 +51,17 @@ def test_friendships_made_together_count_every_friend(db: Database, ctx: Context
     assert levels == [1, 2]  # 1 and 3 friends reached, each awarded once
 
 
+BADGES_PAGE_STATEMENTS = {"postgresql": 3, "mariadb": 3, "sqlite": 4}
+
+
 def badge_reads(client: TestClient, db: Database, ctx: Context) -> int:
     user = make_learner(db, ctx)
     for kind in ("word_translated", "article_completed", "word_learned"):
         for _ in range(12):
             practise(db, ctx, user, type=kind, outcome=None)
     headers = auth(client, user.username)
+    # The first page after a catalog load reads the catalog into the process: not counted.
+    assert client.get("/v1/me/badges", headers=headers).status_code == 200
     with counted(client) as statements:
         assert client.get("/v1/me/badges", headers=headers).status_code == 200
     return len(statements)
@@ -67,6 +72,8 @@ def test_reading_badges_costs_the_same_whatever_the_catalog_size(
 ) -> None:
     db = catalog_edits
     full = badge_reads(client, db, ctx)
+    # Sign-in, the badges with the learner's part, the live gauges (and SQLite's BEGIN).
+    assert full == BADGES_PAGE_STATEMENTS[db.backend]
     small = "\n".join(
         line for line in catalog.default_catalog_text().splitlines() if not line.startswith("#")
     )

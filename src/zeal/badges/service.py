@@ -443,7 +443,7 @@ _ALL_WITH_MINE = (
 def board(session: Session, ctx: Context, user: User) -> BadgesPage:
     """Every metric with the learner's value, its badges and the next one to reach; metrics
     with a recent achievement first, then in catalog order (B28). The catalog comes from the
-    process's copy; the learner's part is one query, and the live gauges two more."""
+    process's copy; the learner's part is one query, and the live gauges one more."""
     rows = session.execute(_ALL_WITH_MINE, {"user_id": user.id}).all()
     known = catalog(session, rows[0].catalog_version if rows else None)
     mine = {row.id: row for row in rows}
@@ -476,19 +476,22 @@ def _board_order(progress: MetricProgress) -> tuple[bool, float, int]:
 
 
 _LANGUAGE = cast(Table, UserLanguage.__table__)
-_STREAKS = select(
-    _LANGUAGE.c.daily_streak, _LANGUAGE.c.last_practice_date, _LANGUAGE.c.kept_through
-).where(_LANGUAGE.c.user_id == bindparam("user_id"))
+_FRIENDS = friendships.COUNT_FRIENDS.subquery("friends")
+# The friend count beside each of the learner's language streaks: one row even with none.
+_GAUGES = select(
+    _FRIENDS.c.friends,
+    _LANGUAGE.c.daily_streak,
+    _LANGUAGE.c.last_practice_date,
+    _LANGUAGE.c.kept_through,
+).select_from(_FRIENDS.outerjoin(_LANGUAGE, _LANGUAGE.c.user_id == bindparam("user_id")))
 
 
 def _live_values(session: Session, ctx: Context, user: User) -> dict[str, int]:
     """Gauges read as they are now, not as last written (a lapsed streak shows 0; W8)."""
-    languages = session.execute(_STREAKS, {"user_id": user.id}).all()
+    rows = session.execute(_GAUGES, {"user_id": user.id}).all()
+    languages = [row for row in rows if row.daily_streak is not None]
     today = local_date(user, ctx.clock.now())
-    return {
-        "streak_days": _best_streak(languages, today),
-        "friends": friendships.count_friends(session, user.id),
-    }
+    return {"streak_days": _best_streak(languages, today), "friends": int(rows[0].friends)}
 
 
 def achieved(session: Session, user_id: int) -> list[tuple[UserBadge, Badge, Metric]]:

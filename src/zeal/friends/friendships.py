@@ -131,8 +131,10 @@ class FriendsPage:
 
 # Built once: the badges page and every friendship change ask it.
 _FRIENDSHIP = cast(Table, Friendship.__table__)
-_COUNT_FRIENDS = (
-    select(func.count())
+# How many friends the learner `user_id` has now (one row, one column); pages that show the
+# count beside other values of the learner read it as a subquery of their own statement.
+COUNT_FRIENDS = (
+    select(func.count().label("friends"))
     .select_from(_FRIENDSHIP)
     .where(Friendship.of_learner(bindparam("user_id")), _FRIENDSHIP.c.active_pair.is_not(None))
 )
@@ -140,7 +142,7 @@ _COUNT_FRIENDS = (
 
 def count_friends(session: Session, user_id: int) -> int:
     """How many friends the learner has now."""
-    return int(session.scalar(_COUNT_FRIENDS, {"user_id": user_id}) or 0)
+    return int(session.scalar(COUNT_FRIENDS, {"user_id": user_id}) or 0)
 
 
 def list_friends(session: Session, ctx: Context, user: User) -> list[Friend]:
