@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from zeal.accounts import service as accounts_service
 from zeal.accounts.errors import InvalidApiKey, InvalidToken
-from zeal.accounts.models import ApiKey, User
-from zeal.accounts.service import SignedInSession
+from zeal.accounts.models import User
+from zeal.accounts.service import ActiveKey, SignedInSession
 from zeal.context import Context
 from zeal.db import Database
 from zeal.errors import ZealError
@@ -122,7 +122,7 @@ class _KeyClaim(Claim):
     def __init__(self, secret: str) -> None:
         self.secret = secret
 
-    def settle(self, trip: Trip) -> ApiKey:
+    def settle(self, trip: Trip) -> ActiveKey:
         return trip.once(self, lambda: accounts_service.api_key_for(trip.session, self.secret))
 
 
@@ -138,22 +138,15 @@ def _sent(secret: str | None) -> str:
 
 SignedInDep = Annotated[SignedIn, Depends(claim_signed_in)]
 CurrentUser = Annotated[User, Depends(claim_current_user)]
-PlatformKey = Annotated[ApiKey, Depends(claim_platform_key)]
-
-
-@dataclass(frozen=True)
-class KeyAlone:
-    """A platform key read in a transaction of its own (see `claim_platform_key_alone`)."""
-
-    id: int
-    platform_id: int
+PlatformKey = Annotated[ActiveKey, Depends(claim_platform_key)]
 
 
 class _KeyAloneClaim(_KeyClaim):
-    def settle(self, trip: Trip) -> KeyAlone:  # type: ignore[override]
+    """The key read in a transaction of its own (see `claim_platform_key_alone`)."""
+
+    def settle(self, trip: Trip) -> ActiveKey:
         with trip.database.transaction(write=False) as session:
-            key = accounts_service.api_key_for(session, self.secret)
-            return KeyAlone(key.id, key.platform_id)
+            return accounts_service.api_key_for(session, self.secret)
 
 
 async def claim_platform_key_alone(secret: Annotated[str | None, Depends(_api_key)]) -> Claim:
@@ -162,4 +155,4 @@ async def claim_platform_key_alone(secret: Annotated[str | None, Depends(_api_ke
     return _KeyAloneClaim(_sent(secret))
 
 
-PlatformKeyAlone = Annotated[KeyAlone, Depends(claim_platform_key_alone)]
+PlatformKeyAlone = Annotated[ActiveKey, Depends(claim_platform_key_alone)]

@@ -453,14 +453,25 @@ def create_api_key(
     return secret, row
 
 
-_API_KEY = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+@dataclass(frozen=True)
+class ActiveKey:
+    """A platform key that may be used now: which one, and for which platform."""
+
+    id: int
+    platform_id: int
 
 
-def api_key_for(session: Session, secret: str) -> ApiKey:
-    row = session.scalar(_API_KEY, {"key_hash": tokens.digest(secret)})
+# Every event a platform sends looks its key up: a plain row, not an ORM object.
+_API_KEY = select(ApiKey.id, ApiKey.platform_id, ApiKey.revoked_at).where(
+    ApiKey.key_hash == bindparam("key_hash")
+)
+
+
+def api_key_for(session: Session, secret: str) -> ActiveKey:
+    row = session.execute(_API_KEY, {"key_hash": tokens.digest(secret)}).first()
     if row is None or row.revoked_at is not None:
         raise InvalidApiKey("The X-API-Key header holds no active platform key.")
-    return row
+    return ActiveKey(row.id, row.platform_id)
 
 
 def list_api_keys(session: Session) -> list[tuple[ApiKey, str]]:
