@@ -87,20 +87,15 @@ class Claim(ABC):
     def settle(self, trip: Trip) -> Any: ...
 
 
-class FromTrip:
+class FromTrip(Claim):
     """A parameter the trip hands the endpoint itself (the session, the context, the
     database): FastAPI never sees it, so it has no dependency to solve on every request."""
 
     def __init__(self, take: Callable[[Trip], Any]) -> None:
         self.take = take
 
-
-class _Given(Claim):
-    def __init__(self, source: FromTrip) -> None:
-        self.source = source
-
     def settle(self, trip: Trip) -> Any:
-        return self.source.take(trip)
+        return self.take(trip)
 
 
 def _trip_of(request: Request) -> Trip:
@@ -117,16 +112,14 @@ def in_one_trip(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         return endpoint
     signature = inspect.signature(endpoint, eval_str=True)
     given = {
-        name: _Given(source)
+        name: source
         for name, parameter in signature.parameters.items()
         if (source := _from_trip(parameter.annotation)) is not None
     }
     shown = [p for name, p in signature.parameters.items() if name not in given]
     request = next((p.name for p in shown if p.annotation is Request), None)
     if request is None:
-        shown.append(
-            inspect.Parameter(_REQUEST, inspect.Parameter.KEYWORD_ONLY, annotation=Request)
-        )
+        shown.append(inspect.Parameter(_REQUEST, _BY_NAME, annotation=Request))
 
     async def trip_endpoint(**arguments: Any) -> Any:
         trip = _trip_of(arguments[request] if request else arguments.pop(_REQUEST))
