@@ -209,6 +209,7 @@ def _board(
     backend = session.get_bind().dialect.name
     params["limit"] = max(1, min(request.limit, MAX_LIMIT))
     params["language"] = request.language
+    options: dict[str, Any] = {}
     if metric.ranking is Ranking.STREAK:
         statement = _streak_board(session, ctx, kind, params, backend)
     else:
@@ -218,11 +219,12 @@ def _board(
             params["language"] = request.language or totals.ALL_LANGUAGES
         else:
             params["start"], params["end"] = period.start, period.end
+            options = PLAN_EACH_RUN  # a day or a year of days: see `PLAN_EACH_RUN`
         column = "days" if metric.ranking is Ranking.DAYS else str(metric.column)
         by_language = covered is None and request.language is not None
         statement = _sum_board(kind, column, covered is not None, by_language, backend)
     me, rows, on_board = params["me"], [], 0
-    for found in session.execute(statement, params, execution_options=PLAN_EACH_RUN):
+    for found in session.execute(statement, params, execution_options=options):
         hidden = (hide_others and found.id != me) or bool(found.blocked)
         is_self, is_friend = found.id == me, bool(found.is_friend)
         rows.append(Row(found.rank, _learner(found), int(found.value), is_self, is_friend, hidden))
@@ -283,7 +285,6 @@ def _streak_board(
     zones = session.scalars(
         select(_USER.c.timezone).where(_USER.c.id.in_(_member_ids(kind))).distinct(),
         params,
-        execution_options=PLAN_EACH_RUN,
     )
     params.update(yesterdays_by_zone(zones, now))
     yesterday = yesterday_in_zone(_USER.c.timezone)  # NULL for all: nobody on the board
