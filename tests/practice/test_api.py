@@ -293,6 +293,25 @@ class TestReadingStreaks:
             ("fr", 1, False),
         ]
 
+    def test_todays_practice_time_adds_up_every_kind_of_practice_of_today_only(
+        self, client: TestClient, clock: FixedClock
+    ) -> None:
+        _, headers = signed_up(client)
+        yesterday = {"type": "reading", "language": "es", "duration_seconds": 120}
+        assert client.post(EVENTS, headers=headers, json=yesterday).is_success
+        clock.advance(timedelta(days=1))
+        for event in (
+            {"type": "exercise", "outcome": "correct", "duration_seconds": 30},
+            {"type": "reading", "duration_seconds": 600},
+            {"type": "listening", "duration_seconds": 300},
+        ):
+            assert client.post(EVENTS, headers=headers, json={"language": "es", **event}).is_success
+        fr = {"type": "word_learned", "language": "fr"}
+        assert client.post(EVENTS, headers=headers, json=fr).is_success
+        body = client.get("/v1/me/streaks", headers=headers).json()
+        shown = {s["language"]: s["practice_seconds_today"] for s in body["streaks"]}
+        assert shown == {"es": 930, "fr": 0}
+
     def test_reading_streaks_writes_nothing(self, client: TestClient, db: Database) -> None:
         _, headers = signed_up(client)
         client.get("/v1/me/streaks", headers=headers)

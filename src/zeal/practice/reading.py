@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Table, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -100,17 +100,17 @@ def _streaks_of(
     found: dict[tuple[int, str], StreakView] = {}
     unsettled: set[int] = set()
     for row in rows:
-        if run_ended(row, todays[row.user_id]):
+        today = todays[row.user_id]
+        if run_ended(row, today):
             unsettled.add(row.user_id)
         # A language comes once per distinct today among the learners; keep its own today's.
-        today = todays[row.user_id]
         own_day = row.day == today
         if own_day or (row.user_id, row.language) not in found:
             found[row.user_id, row.language] = streak_view(
                 row,
                 today,
                 practiced_today=own_day and bool(row.counts_for_streak),
-                seconds_today=sum(row._mapping[c] for c in SECONDS_COLUMNS) if own_day else 0,
+                seconds_today=row.seconds if own_day else 0,
                 xp_today=row.xp if own_day else 0,
             )
     views: dict[int, list[StreakView]] = {user_id: [] for user_id in todays}
@@ -148,7 +148,8 @@ _STREAKS_WITH_DAYS = (
         _LANGUAGE.c.kept_through,
         _DAY.c.day,
         _DAY.c.counts_for_streak,
-        *(_DAY.c[column] for column in SECONDS_COLUMNS),
+        # One column, not one a kind of practice: a row costs per column read in Python.
+        sum((_DAY.c[column] for column in SECONDS_COLUMNS), start=cast(Any, 0)).label("seconds"),
         _DAY.c.xp,
     )
     .outerjoin(
