@@ -48,12 +48,12 @@ def on_practice(
     rows += [{"kind": "badge", "language": None, "days": None, "badge_id": b} for b in badge_ids]
     if rows:
         now = ctx.clock.now()
-        session.execute(
-            insert(Celebration), [{"user_id": user_id, "created_at": now, **r} for r in rows]
-        )
+        session.execute(_CELEBRATE, [{"user_id": user_id, "created_at": now, **r} for r in rows])
 
 
 _CELEBRATION = cast(Table, Celebration.__table__)
+# The table, not the mapped class: a plain executemany, not the ORM's bulk insert.
+_CELEBRATE = insert(_CELEBRATION)
 _BADGE = cast(Table, Badge.__table__)
 _WAITING = (
     select(

@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, and_, bindparam, case, exists, or_, select, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    exists,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,24 +51,21 @@ def on_new_practice_day(session: Session, user_id: int, day: date) -> None:
     the friends' days and deadlock with a friend practising at the same moment, so one plain
     read comes first. The streaks `day` falls inside (a late event) are recomputed from a few
     set-based ledger reads and written back in one batch."""
-    locked = session.execute(
-        select(*_STATE).where(_joinable(user_id, day)).order_by(_FRIENDSHIP.c.id).with_for_update()
-    ).all()
+    params = {"user_id": user_id, "day": day, "day_before": day - ONE_DAY}
+    locked = session.execute(_LOCK_JOINABLE, params).all()
     if not locked:
         return
     ahead = [row for row in locked if _ahead_of(row, day)]
     if session.get_bind().dialect.name in ("mysql", "mariadb"):
-        shared = _friend_practised(session, user_id, day)
+        shared = _friend_practised(session, params)
         late_ids = {row.id for row in ahead}
         in_step = [row.id for row in locked if row.id in shared and row.id not in late_ids]
         if in_step:
-            _extend_in_step(session, Friendship.id.in_(in_step), day)
+            session.execute(_EXTEND_THESE, {**params, "ids": in_step})
     else:
         if len(ahead) < len(locked):
-            behind = or_(Friendship.streak_last_day.is_(None), Friendship.streak_last_day < day)
-            practised = _friend_practised_on(user_id, day)
-            _extend_in_step(session, and_(_joinable(user_id, day), behind, practised), day)
-        shared = _friend_practised(session, user_id, day) if ahead else set()
+            session.execute(_EXTEND_BEHIND, params)
+        shared = _friend_practised(session, params) if ahead else set()
     late = [row for row in ahead if row.id in shared]
     if late:
         _join_late(session, user_id, day, late)
@@ -75,15 +85,26 @@ _STATE = (
     _FRIENDSHIP.c.max_friend_streak,
     _FRIENDSHIP.c.max_friend_streak_date,
 )
-
-
-def _joinable(user_id: int, day: date) -> ColumnElement[bool]:
-    """The learner's active friendships that `day` can be a shared day of."""
-    return and_(
-        Friendship.of_learner(user_id),
-        Friendship.active_pair.is_not(None),
-        Friendship.first_day <= day,
-    )
+# The statements below are built once, with the learner, the day and the day before it as
+# parameters: the first event of every learner's day runs them, and building a statement
+# costs as much as running a small one.
+_ME = bindparam("user_id", type_=Integer)
+_DAY = bindparam("day", type_=Date)
+# The learner's active friendships that `day` can be a shared day of.
+_JOINABLE = and_(
+    Friendship.of_learner(_ME),
+    _FRIENDSHIP.c.active_pair.is_not(None),
+    _FRIENDSHIP.c.first_day <= _DAY,
+)
+# In a query of the learner's friendships: the friend practised on `day` (any language).
+_LEDGER = cast(Table, PracticeDay.__table__)  # its columns: a mapped class is the ORM's path
+_FRIEND_PRACTISED_ON = exists().where(
+    _LEDGER.c.user_id == Friendship.other_side(_ME),
+    _LEDGER.c.day == _DAY,
+    _LEDGER.c.counts_for_streak.is_(True),
+)
+_LOCK_JOINABLE = select(*_STATE).where(_JOINABLE).order_by(_FRIENDSHIP.c.id).with_for_update()
+_FRIEND_PRACTISED = select(_FRIENDSHIP.c.id).where(_JOINABLE, _FRIEND_PRACTISED_ON)
 
 
 def _ahead_of(row: Any, day: date) -> bool:
@@ -91,42 +112,39 @@ def _ahead_of(row: Any, day: date) -> bool:
     return row.streak_last_day is not None and row.streak_last_day >= day
 
 
-def _friend_practised_on(user_id: int, day: date) -> ColumnElement[bool]:
-    """In a query of the learner's friendships: the friend practised on `day` (any language)."""
-    return exists().where(
-        PracticeDay.user_id == Friendship.other_side(user_id),
-        PracticeDay.day == day,
-        PracticeDay.counts_for_streak.is_(True),
-    )
-
-
-def _friend_practised(session: Session, user_id: int, day: date) -> set[int]:
+def _friend_practised(session: Session, params: dict[str, Any]) -> set[int]:
     """The learner's friendships whose friend practised on `day` (any language)."""
-    query = select(Friendship.id).where(_joinable(user_id, day), _friend_practised_on(user_id, day))
-    return set(session.scalars(query))
+    return set(session.scalars(_FRIEND_PRACTISED, params))
 
 
-def _extend_in_step(session: Session, which: ColumnElement[bool], day: date) -> None:
+def _extend_in_step(which: ColumnElement[bool]) -> Update:
     """`add_streak_day` for friendships (`which`) whose stored streak ends before `day`, in
     SQL: the streak grows by one when it ended the day before, else starts again at 1.
 
     The assignments are ordered so each reads only columns not yet assigned: MariaDB evaluates
     SET left to right with the new values, PostgreSQL and SQLite with the old ones."""
-    f = Friendship
-    continues = and_(f.streak_last_day == day - ONE_DAY, f.friend_streak > 0, f.first_day < day)
+    f = _FRIENDSHIP.c
+    day_before = bindparam("day_before", type_=Date)
+    continues = and_(f.streak_last_day == day_before, f.friend_streak > 0, f.first_day < _DAY)
     grown = case((continues, f.friend_streak + 1), else_=1)
     record = grown > f.max_friend_streak
-    session.execute(
-        update(f)
+    return (
+        update(_FRIENDSHIP)
         .where(which)
         .ordered_values(
-            (f.max_friend_streak_date, case((record, day), else_=f.max_friend_streak_date)),
+            (f.max_friend_streak_date, case((record, _DAY), else_=f.max_friend_streak_date)),
             (f.max_friend_streak, case((record, grown), else_=f.max_friend_streak)),
             (f.friend_streak, grown),
-            (f.streak_last_day, day),
+            (f.streak_last_day, _DAY),
         )
-        .execution_options(synchronize_session=False)
     )
+
+
+# PostgreSQL and SQLite: the friendships behind `day` whose friend practised on it.
+_BEHIND = or_(_FRIENDSHIP.c.streak_last_day.is_(None), _FRIENDSHIP.c.streak_last_day < _DAY)
+_EXTEND_BEHIND = _extend_in_step(and_(_JOINABLE, _BEHIND, _FRIEND_PRACTISED_ON))
+# MariaDB: the friendships read to be in step (`ids`).
+_EXTEND_THESE = _extend_in_step(_FRIENDSHIP.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _join_late(session: Session, user_id: int, day: date, late: Sequence[Any]) -> None:

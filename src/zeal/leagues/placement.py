@@ -114,11 +114,12 @@ def place(session: Session, ctx: Context, user_id: int, week: date, xp: int) -> 
         row = {"week_start": week, "tier": tier, "members": 1, "created_at": now}
         joined = int(session.execute(_NEW_GROUP, row).scalar_one())
     entry = {"user_id": user_id, "week_start": week, "group_id": joined, "tier": tier}
-    session.execute(insert(ENTRY).values({**entry, "xp": xp, "joined_at": now}))
+    session.execute(_NEW_ENTRY, {**entry, "xp": xp, "joined_at": now})
     return joined
 
 
 _NEW_GROUP = insert(GROUP).returning(GROUP.c.id)
+_NEW_ENTRY = insert(ENTRY)
 
 
 def _join_one(session: Session, ctx: Context, user_id: int, week: date, tier: int) -> int | None:

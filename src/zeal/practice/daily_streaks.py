@@ -5,6 +5,8 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
+    Date,
+    Integer,
     Subquery,
     Table,
     bindparam,
@@ -248,18 +250,21 @@ def reset_lapsed_streaks(session: Session, user_id: int, today: date) -> None:
     """Once freezes are spent (the learner's row locked), store 0 for streaks whose run ended
     before yesterday. Reads already show 0 for those; this only brings the stored value in
     line. The max is kept."""
-    yesterday = today - ONE_DAY
-    session.execute(
-        update(UserLanguage)
-        .where(
-            UserLanguage.user_id == user_id,
-            UserLanguage.daily_streak > 0,
-            UserLanguage.last_practice_date < yesterday,
-            or_(UserLanguage.kept_through.is_(None), UserLanguage.kept_through < yesterday),
-        )
-        .values(daily_streak=0)
-        .execution_options(synchronize_session=False)
+    session.execute(_RESET_LAPSED, {"learner": user_id, "yesterday": today - ONE_DAY})
+
+
+_YESTERDAY = bindparam("yesterday", type_=Date)
+# Built once: a learner's first event after a day without practice runs it.
+_RESET_LAPSED = (
+    update(_LANGUAGE)
+    .where(
+        _LANGUAGE.c.user_id == bindparam("learner", type_=Integer),
+        _LANGUAGE.c.daily_streak > 0,
+        _LANGUAGE.c.last_practice_date < _YESTERDAY,
+        or_(_LANGUAGE.c.kept_through.is_(None), _LANGUAGE.c.kept_through < _YESTERDAY),
     )
+    .values(daily_streak=0)
+)
 
 
 def streak_ending_at(session: Session, user_id: int, language: str, day: date) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import Integer, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from zeal.accounts.errors import UserNotFound
@@ -168,11 +168,15 @@ _KEEP_THROUGH = (
 
 
 def _held(session: Session, user_id: int) -> Sequence[Any]:
-    return session.execute(
-        select(_FREEZE.c.id, _FREEZE.c.created_at)
-        .where(_FREEZE.c.user_id == user_id, _FREEZE.c.day.is_(None))
-        .order_by(_FREEZE.c.created_at, _FREEZE.c.id)
-    ).all()
+    return session.execute(_HELD, {"user_id": user_id}).all()
+
+
+# Built once: settling runs it for every learner back after a day without practice.
+_HELD = (
+    select(_FREEZE.c.id, _FREEZE.c.created_at)
+    .where(_FREEZE.c.user_id == bindparam("user_id", type_=Integer), _FREEZE.c.day.is_(None))
+    .order_by(_FREEZE.c.created_at, _FREEZE.c.id)
+)
 
 
 def held_count(session: Session, user_id: int) -> int:
