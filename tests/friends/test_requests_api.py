@@ -610,6 +610,31 @@ class TestFriendsList:
         ]
         assert [streak["language"] for streak in anna_seen["streaks"]] == ["es"]
 
+    def test_practised_today_is_each_friends_own_today(
+        self, client: TestClient, clock: FixedClock, anna: Learner
+    ) -> None:
+        # At 10:30 UTC the world spans three dates: it is already tomorrow in Kiritimati
+        # (UTC+14) and still yesterday in Pago Pago (UTC-11).
+        _, ha = anna
+        zones = {"kiri": "Pacific/Kiritimati", "uta": "UTC", "pago": "Pacific/Pago_Pago"}
+        headers = {}
+        for name, zone in zones.items():
+            _, headers[name] = signed_up(client, username=name, timezone=zone)
+            befriend(client, ha, headers[name], name)
+        practise(client, headers["uta"], "fr")  # 2026-03-10, Pago Pago's today tomorrow
+        clock.advance(timedelta(hours=22, minutes=30))
+        practise(client, headers["kiri"], "fr")  # 2026-03-12 in Kiritimati
+        practise(client, headers["pago"], "fr")  # 2026-03-10 in Pago Pago
+
+        shown = {
+            friend["username"]: [
+                (s["daily_streak"], s["practiced_today"]) for s in friend["streaks"]
+            ]
+            for friend in friends(client, ha)
+        }
+
+        assert shown == {"kiri": [(1, True)], "pago": [(1, True)], "uta": [(1, False)]}
+
     def test_practice_on_only_one_side_is_no_shared_day(
         self, client: TestClient, clock: FixedClock, anna: Learner, bob: Learner
     ) -> None:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, literal, select, union_all
+from sqlalchemy import Date, Table, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from zeal.accounts.models import User
@@ -94,16 +94,17 @@ def _streaks_of(
 ) -> tuple[dict[int, list[StreakView]], set[int]]:
     if not todays:
         return {}, set()
-    rows = session.execute(
-        _STREAKS_WITH_DAYS, {"user_ids": list(todays), "days": list(set(todays.values()))}
-    )
+    days = todays.values()
+    params = {"user_ids": list(todays), "first_day": min(days), "last_day": max(days)}
+    rows = session.execute(_STREAKS_WITH_DAYS, params)
     found: dict[tuple[int, str], StreakView] = {}
     unsettled: set[int] = set()
     for row in rows:
         today = todays[row.user_id]
         if run_ended(row, today):
             unsettled.add(row.user_id)
-        # A language comes once per distinct today among the learners; keep its own today's.
+        # A language comes once per practice day between the learners' earliest and latest
+        # todays; keep the learner's own today's.
         own_day = row.day == today
         if own_day or (row.user_id, row.language) not in found:
             found[row.user_id, row.language] = streak_view(
@@ -156,7 +157,10 @@ _STREAKS_WITH_DAYS = (
         _DAY,
         (_DAY.c.user_id == _LANGUAGE.c.user_id)
         & (_DAY.c.language == _LANGUAGE.c.language)
-        & among(_DAY.c.day, "days"),
+        # A span, not the list of todays: PostgreSQL estimates `= ANY(:days)` at ten days a
+        # learner and so planned this statement anew on every run; the learners' todays at
+        # one instant are consecutive dates anyway.
+        & _DAY.c.day.between(bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)),
     )
     .where(among(_LANGUAGE.c.user_id, "user_ids"))
 )
